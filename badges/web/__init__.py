@@ -1,0 +1,1 @@
+"""Web plumbing shared by every blueprint: sessions, sign-in, errors, security, languages."""

@@ -1,0 +1,16 @@
+"""Entry point of the worker fleet: ``celery -A badges.worker worker``.
+
+Building the app here, at import, is this module's whole purpose (Flask's ``make_celery.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery
+
+from badges.app import create_app
+from badges.celery import CELERY_EXTENSION
+
+flask_app = create_app()
+celery_app: Celery[Any] = flask_app.extensions[CELERY_EXTENSION]

@@ -1,0 +1,38 @@
+"""Test settings, the fixed test time, and database housekeeping shared by fixtures."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from badges.config import Settings
+from badges.db import Base
+
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+def empty_tables(url: str) -> None:
+    """Remove every row from every table (PostgreSQL), keeping the schema."""
+    engine = create_engine(url)
+    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+def make_settings(tmp_path: Path, database_url: str, **overrides: object) -> Settings:
+    """Settings for a test app; override any field by keyword."""
+    values: dict[str, object] = {
+        "instance_path": tmp_path / "instance",
+        "secret_key": "test-secret-key",
+        "secret_key_generated": False,
+        "database_url": database_url,
+        "env": "testing",
+        "login_rate_limit": "1000 per minute",
+        "instance_name": f"test-{uuid.uuid4().hex[:8]}",
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from flask.testing import FlaskCliRunner
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from badges.accounts import Role, User
+from badges.demo import DEMO_LOGINS, DEMO_PASSWORD
+
+
+def test_demo_load_is_idempotent(runner: FlaskCliRunner, session: Session) -> None:
+    first = runner.invoke(args=["demo", "load"])
+    second = runner.invoke(args=["demo", "load"])
+
+    assert first.exit_code == 0, first.output
+    assert second.exit_code == 0, second.output
+    assert DEMO_PASSWORD in first.output
+    for login in DEMO_LOGINS:
+        assert login.email in first.output
+    assert session.scalar(select(func.count()).select_from(User)) == len(DEMO_LOGINS)
+    roles = {u.email: u for u in session.scalars(select(User))}
+    for login in DEMO_LOGINS:
+        assert roles[login.email].has_role(login.role)
+    assert not roles["participant@demo.example"].has_role(Role.ASSESSOR)
+
+
+def test_db_current_reports_the_head(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["db", "current"])
+
+    assert result.exit_code == 0
+    assert result.output.strip() == "0001"
+
+
+def test_services_check_prints_json(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["services", "check"])
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["status"] == "ok"
+
+
+def test_badges_command_honours_the_instance_path(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "BADGES_INSTANCE_PATH": str(tmp_path / "elsewhere"),
+        "SECRET_KEY": "cli-test-secret",
+    }
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    badges = str(Path(sys.executable).parent / "badges")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [badges, *args], env=env, capture_output=True, text=True, check=False, timeout=120
+        )
+
+    empty = run("demo", "load")
+    upgraded = run("db", "upgrade")
+    loaded = run("demo", "load")
+
+    assert empty.returncode == 1
+    assert "Run `badges db upgrade` first" in empty.stderr
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "Database (sqlite) at 0001." in upgraded.stdout
+    assert loaded.returncode == 0, loaded.stderr
+    assert (tmp_path / "elsewhere" / "badges.sqlite3").is_file()
+
+
+def test_badges_command_refuses_dev_secrets_in_production(tmp_path: Path) -> None:
+    env = {**os.environ, "BADGES_INSTANCE_PATH": str(tmp_path), "BADGES_ENV": "production"}
+    env.pop("SECRET_KEY", None)
+    badges = str(Path(sys.executable).parent / "badges")
+
+    result = subprocess.run(
+        [badges, "db", "current"], env=env, capture_output=True, text=True, check=False, timeout=120
+    )
+
+    assert result.returncode != 0
+    assert "needs SECRET_KEY" in result.stderr

@@ -1,0 +1,50 @@
+"""Every route is either deliberately public or behind a login and a role."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from badges.web.auth import ACCESS_ATTRIBUTE
+
+#: Endpoints anyone may reach. Adding one here is a security decision: say why in the review.
+PUBLIC_ENDPOINTS = {
+    "static",  # site CSS and icons
+    "home.index",  # landing page
+    "auth.login",
+    "auth.register_page",
+    "auth.logout",  # POST with CSRF; harmless when signed out
+    "i18n.choose_language",  # POST with CSRF; stores a preference only
+    "health.health",  # reachability only, no data
+}
+
+
+def test_every_endpoint_is_public_or_protected(app: Flask) -> None:
+    unprotected = [
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint not in PUBLIC_ENDPOINTS
+        and not getattr(app.view_functions[rule.endpoint], ACCESS_ATTRIBUTE, None)
+    ]
+
+    assert unprotected == []
+
+
+def test_the_public_list_names_only_real_endpoints(app: Flask) -> None:
+    assert set(app.view_functions) >= PUBLIC_ENDPOINTS
+
+
+def test_protected_pages_turn_strangers_away(app: Flask) -> None:
+    client = app.test_client()
+    protected = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint not in PUBLIC_ENDPOINTS and "GET" in (rule.methods or set())
+    ]
+    assert protected, "expected at least one protected page"
+    for rule in protected:
+        if rule.arguments:
+            continue
+        response = client.get(rule.rule)
+        assert response.status_code in {302, 401}, rule.rule
+        if response.status_code == 302:
+            assert response.headers["Location"].startswith("/login")

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from badges.config import Settings, normalise_database_url
+from badges.errors import ConfigurationError
+
+
+def test_embedded_defaults_live_in_the_instance_folder(tmp_path: Path) -> None:
+    settings = Settings.from_env({"BADGES_INSTANCE_PATH": str(tmp_path / "inst")})
+
+    assert settings.instance_path == tmp_path / "inst"
+    assert settings.database_url == f"sqlite:///{tmp_path / 'inst' / 'badges.sqlite3'}"
+    assert settings.celery_eager
+    assert settings.redis_url is None
+    assert settings.max_upload_mb == 20
+    assert settings.env == "development"
+
+
+def test_generated_secret_is_written_once_and_reused(tmp_path: Path) -> None:
+    first = Settings.from_env({"BADGES_INSTANCE_PATH": str(tmp_path)})
+    second = Settings.from_env({"BADGES_INSTANCE_PATH": str(tmp_path)})
+
+    assert first.secret_key_generated
+    assert first.secret_key == second.secret_key
+    assert len(first.secret_key) >= 32
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_generated_secret_is_announced_loudly(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    Settings.from_env({"BADGES_INSTANCE_PATH": str(tmp_path)})
+
+    assert "GENERATED DEVELOPMENT SECRET" in caplog.text
+
+
+def test_production_refuses_a_generated_secret(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+        Settings.from_env({"BADGES_INSTANCE_PATH": str(tmp_path), "BADGES_ENV": "production"})
+
+
+def test_production_starts_with_a_configured_secret(tmp_path: Path) -> None:
+    settings = Settings.from_env(
+        {"BADGES_INSTANCE_PATH": str(tmp_path), "BADGES_ENV": "production", "SECRET_KEY": "s" * 40}
+    )
+
+    assert settings.env == "production"
+    assert not settings.secret_key_generated
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_scale_out_settings_are_read(tmp_path: Path) -> None:
+    settings = Settings.from_env(
+        {
+            "BADGES_INSTANCE_PATH": str(tmp_path),
+            "SECRET_KEY": "x" * 40,
+            "DATABASE_URL": "postgres://db.internal/badges",
+            "REDIS_URL": "redis://queue.internal:6379/0",
+            "BASE_URL": "https://badges.example.org/",
+            "MAX_UPLOAD_MB": "5",
+            "MAIL_SERVER": "smtp.example.org",
+            "MAIL_PORT": "25",
+            "MAIL_USE_TLS": "false",
+        }
+    )
+
+    assert settings.database_url == "postgresql+psycopg://db.internal/badges"
+    assert settings.redis_url == "redis://queue.internal:6379/0"
+    assert not settings.celery_eager
+    assert settings.base_url == "https://badges.example.org"
+    assert settings.uses_https
+    assert settings.max_upload_mb == 5
+    assert settings.mail.server == "smtp.example.org"
+    assert settings.mail.port == 25
+    assert not settings.mail.use_tls
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("MAX_UPLOAD_MB", "lots", "whole number"),
+        ("MAX_UPLOAD_MB", "0", "greater than zero"),
+        ("MAIL_PORT", "-1", "greater than zero"),
+        ("BADGES_ENV", "staging", "BADGES_ENV must be one of"),
+    ],
+)
+def test_bad_values_are_named_in_the_error(
+    tmp_path: Path, name: str, value: str, message: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=message) as caught:
+        Settings.from_env({"BADGES_INSTANCE_PATH": str(tmp_path), name: value})
+
+    assert name in caught.value.message
+
+
+def test_secrets_stay_out_of_reprs(tmp_path: Path) -> None:
+    settings = Settings.from_env(
+        {
+            "BADGES_INSTANCE_PATH": str(tmp_path),
+            "SECRET_KEY": "hunter2-" * 5,
+            "MAIL_PASSWORD": "pw!",
+        }
+    )
+
+    assert "hunter2" not in repr(settings)
+    assert "pw!" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+    ],
+)
+def test_database_urls_use_psycopg3(given: str, expected: str) -> None:
+    assert normalise_database_url(given) == expected
