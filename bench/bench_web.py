@@ -70,7 +70,11 @@ def main() -> None:
             form_page = client.get("/login").get_data(as_text=True)
             found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form_page)
             assert found is not None  # noqa: S101
-            form = {"csrf_token": found.group(1), "email": "bench@example.org", "password": PASSWORD}
+            form = {
+                "csrf_token": found.group(1),
+                "email": "bench@example.org",
+                "password": PASSWORD,
+            }
             response = client.post("/login", data=form)
             assert response.status_code == 302, response.status_code  # noqa: S101
 
