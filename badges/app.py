@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import click
 from flask import Flask
 from flask.cli import FlaskGroup
 
@@ -16,6 +17,7 @@ from badges.celery import celery_init_app
 from badges.cli import register_commands
 from badges.clock import Clock, SystemClock
 from badges.config import Settings
+from badges.errors import ConfigurationError
 from badges.db import Database
 from badges.web import auth, health, home, i18n
 from badges.web.auth import init_auth
@@ -67,4 +69,12 @@ def _register_blueprints(app: Flask) -> None:
 
 def main() -> None:
     """The ``badges`` command: Flask's CLI with this app and its commands."""
-    FlaskGroup(create_app=create_app)()
+    FlaskGroup(create_app=_create_app_for_cli)()
+
+
+def _create_app_for_cli() -> Flask:
+    """Report configuration mistakes as a one-line error (exit 1), not a traceback."""
+    try:
+        return create_app()
+    except ConfigurationError as err:
+        raise click.ClickException(err.message) from err

@@ -70,12 +70,12 @@ class Settings:
         env = os.environ if environ is None else environ
         instance_path = Path(env.get("BADGES_INSTANCE_PATH", "instance")).resolve()
         mode = _environment(env.get("BADGES_ENV", "development"))
-        secret, generated = _secret_key(env.get("SECRET_KEY"), instance_path)
-        if generated and mode == "production":
+        if mode == "production" and not env.get("SECRET_KEY"):
             raise ConfigurationError(
                 "BADGES_ENV=production needs SECRET_KEY set in the environment; "
                 "refusing to start with a generated development secret."
             )
+        secret, generated = _secret_key(env.get("SECRET_KEY"), instance_path)
         default_db = f"sqlite:///{instance_path / 'badges.sqlite3'}"
         return cls(
             instance_path=instance_path,

@@ -80,5 +80,19 @@ def test_badges_command_refuses_dev_secrets_in_production(tmp_path: Path) -> Non
         [badges, "db", "current"], env=env, capture_output=True, text=True, check=False, timeout=120
     )
 
-    assert result.returncode != 0
-    assert "needs SECRET_KEY" in result.stderr
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: BADGES_ENV=production needs SECRET_KEY")
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_db_downgrade_and_upgrade_again(runner: FlaskCliRunner) -> None:
+    down = runner.invoke(args=["db", "downgrade", "base"])
+    empty = runner.invoke(args=["db", "current"])
+    up = runner.invoke(args=["db", "upgrade"])
+
+    assert down.exit_code == 0, down.output
+    assert "at None" in down.output
+    assert empty.output.strip() == "empty (not migrated)"
+    assert up.exit_code == 0, up.output
+    assert "at 0001" in up.output
