@@ -17,8 +17,8 @@ from badges.celery import celery_init_app
 from badges.cli import register_commands
 from badges.clock import Clock, SystemClock
 from badges.config import Settings
-from badges.errors import ConfigurationError
 from badges.db import Database
+from badges.errors import ConfigurationError
 from badges.web import auth, health, home, i18n
 from badges.web.auth import init_auth
 from badges.web.database import init_request_sessions
