@@ -71,6 +71,12 @@ class InvalidInput(DomainError):
         self.field = field
 
 
+class Unauthenticated(DomainError):
+    """The caller has not proved who they are (or the proof was wrong)."""
+
+    code = "unauthenticated"
+
+
 class PermissionDenied(DomainError):
     """The caller is known but not allowed to do this."""
 

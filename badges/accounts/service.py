@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from badges.accounts.models import Membership, Organisation, Role, User, UserRole
 from badges.accounts.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
-from badges.errors import N_, Conflict, DomainError, InvalidInput, NotFound
+from badges.errors import N_, Conflict, InvalidInput, NotFound, Unauthenticated
 
 MIN_PASSWORD_LENGTH = 10
 #: Argon2 hashes any length, but a megabyte password is a denial-of-service attempt.
@@ -18,7 +18,7 @@ MAX_PASSWORD_LENGTH = 256
 SUPPORTED_LOCALES = ("en", "de", "bg", "ro")
 
 
-class InvalidCredentials(DomainError):
+class InvalidCredentials(Unauthenticated):
     """Unknown email or wrong password; deliberately the same error for both."""
 
     code = "invalid_credentials"

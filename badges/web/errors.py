@@ -7,7 +7,9 @@ logged with their traceback and shown to the user as a plain apology, never as a
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from http import HTTPStatus
+from types import MappingProxyType
 from typing import Any
 
 from flask import Flask, Request, Response, jsonify, render_template, request
@@ -19,33 +21,37 @@ from werkzeug.exceptions import (
     RequestEntityTooLarge,
 )
 
-from badges.accounts import InvalidCredentials
 from badges.context import current_settings
-from badges.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+from badges.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    Unauthenticated,
+)
 from badges.web.translate import _
 
 log = logging.getLogger(__name__)
 
-#: Status for each domain error type; upper packages add theirs with :func:`map_status`.
-_STATUS_BY_TYPE: dict[type[DomainError], int] = {
-    NotFound: 404,
-    Conflict: 409,
-    InvalidInput: 422,
-    PermissionDenied: 403,
-    InvalidCredentials: 401,
-}
-
-
-def map_status(error_type: type[DomainError], status: int) -> None:
-    """Declare the HTTP status for a package's own domain error type."""
-    _STATUS_BY_TYPE[error_type] = status
+#: Status for each kind of domain error; packages subclass these kinds for their own errors.
+STATUS_BY_KIND: Mapping[type[DomainError], int] = MappingProxyType(
+    {
+        NotFound: 404,
+        Conflict: 409,
+        InvalidInput: 422,
+        PermissionDenied: 403,
+        Unauthenticated: 401,
+    }
+)
 
 
 def status_for(error: DomainError) -> int:
-    """The status of the nearest mapped base class; 400 for anything unmapped."""
+    """The status of the nearest kind in the error's ancestry; 400 for any other domain error."""
     for cls in type(error).__mro__:
-        if cls in _STATUS_BY_TYPE:
-            return _STATUS_BY_TYPE[cls]
+        status = STATUS_BY_KIND.get(cls)
+        if status is not None:
+            return status
     return 400
 
 
