@@ -24,7 +24,7 @@ from badges.web.auth import init_auth
 from badges.web.database import init_request_sessions
 from badges.web.errors import register_error_handlers
 from badges.web.i18n import init_i18n
-from badges.web.security import init_security
+from badges.web.security import apply_rate_limits, init_security
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     init_i18n(app)
     register_error_handlers(app)
     _register_blueprints(app)
+    apply_rate_limits(app)
     register_commands(app)
     return app
 

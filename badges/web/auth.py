@@ -42,7 +42,7 @@ from badges.errors import DomainError, InvalidInput
 from badges.mail import queue_mail
 from badges.web.database import db_session
 from badges.web.forms import LoginForm, PasswordChangeForm, RegisterForm
-from badges.web.security import limiter
+from badges.web.security import rate_limited
 from badges.web.translate import _, _l
 
 bp = Blueprint("auth", __name__)
@@ -229,7 +229,7 @@ def _register(form: RegisterForm) -> User:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_settings().login_rate_limit, methods=["POST"])
+@rate_limited(lambda: current_settings().login_rate_limit, methods=("POST",))
 def login() -> ResponseReturnValue:
     """Sign in with email and password."""
     form = LoginForm()

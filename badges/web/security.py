@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar, cast
+
 from flask import Flask, Response
+from flask.typing import ResponseReturnValue, RouteCallable
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
@@ -10,7 +15,35 @@ from flask_wtf.csrf import CSRFProtect
 from badges.config import Settings
 
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+#: Set on a view by :func:`rate_limited`; :func:`apply_rate_limits` reads it.
+RATE_LIMIT_ATTRIBUTE = "badges_rate_limit"
+_LIMITER = "badges.limiter"
+
+View = TypeVar("View", bound=Callable[..., ResponseReturnValue])
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """A limit (read when the request comes, so it can depend on the app's settings)."""
+
+    limit: Callable[[], str]
+    methods: tuple[str, ...]
+
+
+def rate_limited(limit: Callable[[], str], *, methods: tuple[str, ...]) -> Callable[[View], View]:
+    """Mark a view as rate-limited per client address.
+
+    Only a mark: each app applies it with its own limiter (Flask-Limiter keeps its storage on the
+    limiter object, so one module-level limiter would be shared by every app in a process).
+    """
+
+    def mark(view: View) -> View:
+        setattr(view, RATE_LIMIT_ATTRIBUTE, RateLimit(limit, methods))
+        return view
+
+    return mark
+
 
 #: Pages use only our own CSS, scripts and images; nothing may frame them.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -44,8 +77,19 @@ def init_security(app: Flask, settings: Settings) -> None:
         RATELIMIT_HEADERS_ENABLED=True,
     )
     csrf.init_app(app)
-    limiter.init_app(app)
+    app.extensions[_LIMITER] = Limiter(key_func=get_remote_address, app=app, default_limits=[])
     app.after_request(_security_headers)
+
+
+def apply_rate_limits(app: Flask) -> None:
+    """Wrap every view marked with :func:`rate_limited` in this app's limiter."""
+    limiter: Limiter = app.extensions[_LIMITER]
+    for endpoint, view in list(app.view_functions.items()):
+        mark: RateLimit | None = getattr(view, RATE_LIMIT_ATTRIBUTE, None)
+        if mark is not None:
+            limited = limiter.limit(mark.limit, methods=list(mark.methods))(view)
+            # Flask-Limiter types its wrapper as possibly async; ours wraps a sync view.
+            app.view_functions[endpoint] = cast("RouteCallable", limited)
 
 
 def _security_headers(response: Response) -> Response:
