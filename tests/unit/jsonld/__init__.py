@@ -1,0 +1,1 @@
+"""Tests of badges.jsonld: bundled contexts, the static loader and safe RDF conversion."""
