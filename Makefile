@@ -36,7 +36,7 @@ extract-messages: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output --omit-header \
 		-o badges/translations/messages.pot .
 	$(BIN)/pybabel update -i badges/translations/messages.pot -d badges/translations \
-		--no-location --omit-header --width 100
+		--no-fuzzy-matching --ignore-obsolete --width 100
 
 lint: setup
 	$(BIN)/ruff check .
