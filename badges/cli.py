@@ -1,4 +1,4 @@
-"""Platform commands: ``badges db ...``, ``badges demo load``, ``badges services check``."""
+"""Platform commands (``badges db``, ``demo``, ``services``) and the packages' own groups."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from badges.celery import CELERY_EXTENSION
 from badges.context import current_clock, current_database, current_settings
 from badges.demo import DEMO_PASSWORD, load_demo
 from badges.web.health import service_report
+from issuer.cli import issuer_group
+from verifier.cli import verify_command
 
 db_group = AppGroup("db", help="Create and migrate the database.")
 demo_group = AppGroup("demo", help="Demo data for a first look.")
@@ -68,5 +70,6 @@ def services_check() -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach the platform commands to ``app.cli``."""
-    for group in (db_group, demo_group, services_group):
+    for group in (db_group, demo_group, services_group, issuer_group):
         app.cli.add_command(group)
+    app.cli.add_command(verify_command, "verify")

@@ -7,6 +7,8 @@ worker fleet.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import os
 import secrets
@@ -23,6 +25,10 @@ Environment = Literal["development", "testing", "production"]
 _ENVIRONMENTS: tuple[Environment, ...] = ("development", "testing", "production")
 DEFAULT_SENDER = "Smart City Badges <no-reply@localhost>"
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
+#: Where the embedded default keeps its generated key-encryption key (Fernet, mode 0600).
+KEK_FILE = "kek"
+#: A Fernet key is 32 random bytes, url-safe base64 encoded (44 characters).
+_FERNET_KEY_BYTES = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +59,11 @@ class Settings:
     #: Names this deployment's Celery queue and rate-limit keys, so two can share one Redis.
     instance_name: str = "badges"
     mail: MailSettings = field(default_factory=MailSettings)
+    #: Fernet keys that encrypt issuers' private keys at rest, newest first (``BADGES_KEK``);
+    #: the first encrypts, all decrypt, so a new key can be rolled in before the old one goes.
+    key_encryption_keys: tuple[str, ...] = field(default=(), repr=False)
+    #: True when the KEK came from ``instance/kek`` (development only).
+    key_encryption_key_generated: bool = False
 
     @property
     def celery_eager(self) -> bool:
@@ -75,7 +86,13 @@ class Settings:
                 "BADGES_ENV=production needs SECRET_KEY set in the environment; "
                 "refusing to start with a generated development secret."
             )
+        if mode == "production" and not env.get("BADGES_KEK"):
+            raise ConfigurationError(
+                "BADGES_ENV=production needs BADGES_KEK set in the environment; "
+                "refusing to encrypt signing keys with a generated development key."
+            )
         secret, generated = _secret_key(env.get("SECRET_KEY"), instance_path)
+        keks, kek_generated = _key_encryption_keys(env.get("BADGES_KEK"), instance_path)
         default_db = f"sqlite:///{instance_path / 'badges.sqlite3'}"
         return cls(
             instance_path=instance_path,
@@ -96,6 +113,8 @@ class Settings:
                 use_tls=env.get("MAIL_USE_TLS", "true").lower() not in {"0", "false", "no"},
                 sender=env.get("MAIL_SENDER", DEFAULT_SENDER),
             ),
+            key_encryption_keys=keks,
+            key_encryption_key_generated=kek_generated,
         )
 
 
@@ -144,3 +163,44 @@ def _secret_key(configured: str | None, instance_path: Path) -> tuple[str, bool]
         path,
     )
     return path.read_text().strip(), True
+
+
+def _key_encryption_keys(
+    configured: str | None, instance_path: Path
+) -> tuple[tuple[str, ...], bool]:
+    """Return the configured KEKs (comma-separated, newest first), or one generated once."""
+    if configured:
+        keys = tuple(key.strip() for key in configured.split(",") if key.strip())
+        for position, key in enumerate(keys, start=1):
+            if not _is_fernet_key(key):
+                # The value itself is never echoed: it is a secret, even when malformed.
+                raise ConfigurationError(
+                    f"BADGES_KEK entry {position} is not a Fernet key "
+                    "(32 bytes, url-safe base64, 44 characters)."
+                )
+        if keys:
+            return keys, False
+    path = instance_path / KEK_FILE
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            # Fernet.generate_key() without importing Fernet (banned outside issuer/keys.py).
+            handle.write(base64.urlsafe_b64encode(secrets.token_bytes(_FERNET_KEY_BYTES)).decode())
+    log.warning(
+        "USING A GENERATED KEY-ENCRYPTION KEY from %s. Set BADGES_KEK before issuing real "
+        "credentials: whoever reads that file can decrypt every issuer's signing key.",
+        path,
+    )
+    key = path.read_text().strip()
+    if not _is_fernet_key(key):
+        raise ConfigurationError(f"{path} does not hold a Fernet key; remove it to generate one.")
+    return (key,), True
+
+
+def _is_fernet_key(value: str) -> bool:
+    try:
+        raw = base64.urlsafe_b64decode(value.encode("ascii"))
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        return False
+    return len(raw) == _FERNET_KEY_BYTES

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 import badges.accounts.models
 import badges.mail  # noqa: F401 - imported for their tables
+import issuer.models  # noqa: F401 - imported for their tables
 from badges.db import Base, UTCDateTime
 
 config = context.config

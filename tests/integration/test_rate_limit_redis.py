@@ -19,7 +19,9 @@ def test_two_web_processes_share_one_limit(tmp_path: Path, database_url: str) ->
     try:
         redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
     except redis.RedisError:
-        missing("Redis", f"start redis-server on 127.0.0.1:6379 or set TEST_REDIS_URL ({REDIS_URL})")
+        missing(
+            "Redis", f"start redis-server on 127.0.0.1:6379 or set TEST_REDIS_URL ({REDIS_URL})"
+        )
     settings = make_settings(
         tmp_path, database_url, redis_url=REDIS_URL, login_rate_limit="3 per minute"
     )

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import pytest
 
 from badges.config import Settings, normalise_database_url
 from badges.errors import ConfigurationError
+
+#: Fernet keys as BADGES_KEK holds them: 32 bytes, url-safe base64.
+KEK = base64.urlsafe_b64encode(bytes(range(32))).decode()
+OLD_KEK = base64.urlsafe_b64encode(bytes(range(32, 64))).decode()
 
 
 def test_embedded_defaults_live_in_the_instance_folder(tmp_path: Path) -> None:
@@ -44,12 +49,68 @@ def test_production_refuses_a_generated_secret(tmp_path: Path) -> None:
 
 def test_production_starts_with_a_configured_secret(tmp_path: Path) -> None:
     settings = Settings.from_env(
-        {"BADGES_INSTANCE_PATH": str(tmp_path), "BADGES_ENV": "production", "SECRET_KEY": "s" * 40}
+        {
+            "BADGES_INSTANCE_PATH": str(tmp_path),
+            "BADGES_ENV": "production",
+            "SECRET_KEY": "s" * 40,
+            "BADGES_KEK": KEK,
+        }
     )
 
     assert settings.env == "production"
     assert not settings.secret_key_generated
     assert not (tmp_path / "secret_key").exists()
+    assert not settings.key_encryption_key_generated
+    assert not (tmp_path / "kek").exists()
+
+
+def test_production_refuses_a_generated_kek(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="BADGES_KEK"):
+        Settings.from_env(
+            {"BADGES_INSTANCE_PATH": str(tmp_path), "BADGES_ENV": "production", "SECRET_KEY": "s"}
+        )
+
+    assert not (tmp_path / "kek").exists()
+
+
+def test_generated_kek_is_written_once_with_mode_0600_and_announced(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    first = Settings.from_env({"BADGES_INSTANCE_PATH": str(tmp_path)})
+    second = Settings.from_env({"BADGES_INSTANCE_PATH": str(tmp_path)})
+
+    assert first.key_encryption_key_generated
+    assert first.key_encryption_keys == second.key_encryption_keys
+    assert len(first.key_encryption_keys) == 1
+    assert len(base64.urlsafe_b64decode(first.key_encryption_keys[0])) == 32
+    assert (tmp_path / "kek").stat().st_mode & 0o777 == 0o600
+    assert "GENERATED KEY-ENCRYPTION KEY" in caplog.text
+    assert first.key_encryption_keys[0] not in caplog.text
+
+
+def test_configured_keks_are_read_newest_first(tmp_path: Path) -> None:
+    settings = Settings.from_env(
+        {"BADGES_INSTANCE_PATH": str(tmp_path), "BADGES_KEK": f" {KEK} , {OLD_KEK},"}
+    )
+
+    assert settings.key_encryption_keys == (KEK, OLD_KEK)
+    assert not settings.key_encryption_key_generated
+    assert not (tmp_path / "kek").exists()
+
+
+@pytest.mark.parametrize("value", ["short", "!" * 44, f"{KEK},{'A' * 43}"])
+def test_a_malformed_kek_is_refused_without_echoing_it(tmp_path: Path, value: str) -> None:
+    with pytest.raises(ConfigurationError, match="BADGES_KEK entry") as caught:
+        Settings.from_env({"BADGES_INSTANCE_PATH": str(tmp_path), "BADGES_KEK": value})
+
+    assert value.rsplit(",", 1)[-1] not in caught.value.message
+
+
+def test_a_corrupted_kek_file_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "kek").write_text("garbage")
+
+    with pytest.raises(ConfigurationError, match="does not hold a Fernet key"):
+        Settings.from_env({"BADGES_INSTANCE_PATH": str(tmp_path)})
 
 
 def test_scale_out_settings_are_read(tmp_path: Path) -> None:
@@ -102,11 +163,14 @@ def test_secrets_stay_out_of_reprs(tmp_path: Path) -> None:
             "BADGES_INSTANCE_PATH": str(tmp_path),
             "SECRET_KEY": "hunter2-" * 5,
             "MAIL_PASSWORD": "pw!",
+            "BADGES_KEK": f"{KEK},{OLD_KEK}",
         }
     )
 
     assert "hunter2" not in repr(settings)
     assert "pw!" not in repr(settings)
+    assert KEK not in repr(settings)
+    assert OLD_KEK not in repr(settings)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,41 @@
+"""The issuer's domain errors: a stable ``code`` and an English message marked for translation."""
+
+from __future__ import annotations
+
+from badges.errors import Conflict, DomainError, InvalidInput, NotFound
+
+
+class KeyUnavailable(DomainError):
+    """No usable signing key: none yet, removed, or it cannot be decrypted with the KEKs given."""
+
+    code = "key_unavailable"
+
+
+class IssuerNotFound(NotFound):
+    """No issuer with that slug or id."""
+
+    code = "issuer_not_found"
+
+
+class SigningKeyNotFound(NotFound):
+    """No signing key with that id."""
+
+    code = "signing_key_not_found"
+
+
+class IssuerExists(Conflict):
+    """The organisation already is an issuer, or the slug is taken."""
+
+    code = "issuer_exists"
+
+
+class KeyStateConflict(Conflict):
+    """The key operation does not fit the key's state (removing a key twice, for instance)."""
+
+    code = "key_state_conflict"
+
+
+class InvalidIssuer(InvalidInput):
+    """An issuer profile field breaks a rule; ``field`` names it."""
+
+    code = "invalid_issuer"
