@@ -13,6 +13,7 @@ from badges.celery import CELERY_EXTENSION
 from badges.context import current_clock, current_database, current_settings
 from badges.demo import DEMO_PASSWORD, load_demo
 from badges.web.health import service_report
+from issuer import Keyring
 from issuer.cli import issuer_group
 from verifier.cli import verify_command
 
@@ -52,7 +53,12 @@ def demo_load() -> None:
     if migrate.current_revision(database.engine) is None:
         raise click.ClickException("The database is empty. Run `badges db upgrade` first.")
     with database.session_scope() as session:
-        logins = load_demo(session, now=current_clock().now())
+        logins = load_demo(
+            session,
+            now=current_clock().now(),
+            keyring=Keyring.from_settings(current_settings()),
+            base_url=current_settings().base_url,
+        )
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for login in logins:
         click.echo(f"  {login.role.value:<15} {login.email}")

@@ -1,4 +1,4 @@
-"""Demo data for a first look: partner organisations and one user of every role.
+"""Demo data for a first look: partner organisations, one issuer with a key, a user of every role.
 
 Loading twice changes nothing: what exists is left alone. The logins are printed by
 ``badges demo load`` and ``make run``.
@@ -21,6 +21,7 @@ from badges.accounts import (
     grant_role,
     register,
 )
+from issuer import Issuer, Keyring, create_issuer, current_key, generate_key
 
 #: Shared by every demo account; the demo is for looking around, never for real people.
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed on purpose, demo only
@@ -48,9 +49,12 @@ DEMO_LOGINS = (
 )
 
 
-def load_demo(session: Session, *, now: datetime) -> tuple[DemoLogin, ...]:
-    """Create the demo organisations and users that do not exist yet."""
+def load_demo(
+    session: Session, *, now: datetime, keyring: Keyring, base_url: str
+) -> tuple[DemoLogin, ...]:
+    """Create the demo organisations, issuer and users that do not exist yet."""
     organisations = [_organisation(session, slug, name, now) for slug, name in DEMO_ORGANISATIONS]
+    _issuer(session, organisations[0], now=now, keyring=keyring, base_url=base_url)
     for login in DEMO_LOGINS:
         user = session.scalar(select(User).where(User.email == login.email))
         if user is None:
@@ -62,6 +66,23 @@ def load_demo(session: Session, *, now: datetime) -> tuple[DemoLogin, ...]:
         elif login.role is not Role.PARTICIPANT:
             grant_role(session, user.id, login.role)
     return DEMO_LOGINS
+
+
+def _issuer(
+    session: Session, organisation: Organisation, *, now: datetime, keyring: Keyring, base_url: str
+) -> None:
+    issuer = session.scalar(select(Issuer).where(Issuer.organisation_id == organisation.id))
+    if issuer is None:
+        issuer = create_issuer(
+            session,
+            organisation.id,
+            name=organisation.name,
+            base_url=base_url,
+            now=now,
+            description="Demo issuer of the smart-city validation paths.",
+        )
+    if current_key(session, issuer.id) is None:
+        generate_key(session, issuer.id, keyring=keyring, now=now)
 
 
 def _organisation(session: Session, slug: str, name: str, now: datetime) -> Organisation:

@@ -12,6 +12,8 @@ from badges.config import Settings
 from badges.db import Base
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+#: A key-encryption key for test apps (a Fernet key made for the tests; it protects nothing real).
+TEST_KEK = "re9qeMFxPU99o8RtLEiX28qfIRXsKrTBrKwrrLK8iOY="
 
 
 def empty_tables(url: str) -> None:
@@ -33,6 +35,7 @@ def make_settings(tmp_path: Path, database_url: str, **overrides: object) -> Set
         "env": "testing",
         "login_rate_limit": "1000 per minute",
         "instance_name": f"test-{uuid.uuid4().hex[:8]}",
+        "key_encryption_keys": (TEST_KEK,),
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

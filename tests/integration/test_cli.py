@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from badges.accounts import Role, User
 from badges.demo import DEMO_LOGINS, DEMO_PASSWORD
+from issuer import Issuer, current_key
 
 
 def test_demo_load_is_idempotent(runner: FlaskCliRunner, session: Session) -> None:
@@ -28,6 +29,11 @@ def test_demo_load_is_idempotent(runner: FlaskCliRunner, session: Session) -> No
     for login in DEMO_LOGINS:
         assert roles[login.email].has_role(login.role)
     assert not roles["participant@demo.example"].has_role(Role.ASSESSOR)
+    issuer = session.scalars(select(Issuer)).one()
+    assert issuer.slug == "sofia-smart-city-academy"
+    assert issuer.did is not None
+    assert issuer.did.startswith("did:key:z6Mk")  # BASE_URL is http in tests: did:key
+    assert current_key(session, issuer.id) is not None
 
 
 def test_db_current_reports_the_head(runner: FlaskCliRunner) -> None:
