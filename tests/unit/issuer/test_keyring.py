@@ -40,7 +40,7 @@ def test_keyring_repr_is_redacted(tmp_path: Path) -> None:
 
 
 def test_keyring_from_settings_without_keys_is_a_configuration_error(tmp_path: Path) -> None:
-    settings: Settings = make_settings(tmp_path, "sqlite://")
+    settings: Settings = make_settings(tmp_path, "sqlite://", key_encryption_keys=())
 
     with pytest.raises(ConfigurationError):
         Keyring.from_settings(settings)
