@@ -68,13 +68,14 @@ def test_create_generate_rotate_and_list(runner: FlaskCliRunner, session: Sessio
 
 def test_create_uses_an_existing_organisation(runner: FlaskCliRunner, session: Session) -> None:
     runner.invoke(args=["demo", "load"])
-    slug = session.scalars(select(Organisation.slug).order_by(Organisation.id)).first()
+    # The demo makes its first organisation an issuer; the second is an organisation only.
+    slug = session.scalars(select(Organisation.slug).order_by(Organisation.id.desc())).first()
     assert slug is not None
 
     result = runner.invoke(args=["issuer", "create", slug, "--name", "Issuer name"])
 
     assert result.exit_code == 0, result.output
-    issuer = session.scalars(select(Issuer)).one()
+    issuer = session.scalars(select(Issuer).where(Issuer.slug == slug)).one()
     assert issuer.organisation.slug == slug
     assert session.scalar(select(Organisation).where(Organisation.slug == slug)) is not None
 
