@@ -16,7 +16,6 @@ from badges.app import create_app
 from badges.config import Settings
 from badges.context import current_database
 from issuer import Issuer, SigningKey
-from issuer.cli import issuer_group
 from tests.environment import make_settings
 
 KEK = Fernet.generate_key().decode()
@@ -31,7 +30,6 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
-    app.cli.add_command(issuer_group)
     return app.test_cli_runner()
 
 
@@ -151,8 +149,7 @@ def test_remove_needs_confirmation(runner: FlaskCliRunner, session: Session) -> 
 
 
 def test_a_missing_kek_is_reported(tmp_path: Path, database_url: str) -> None:
-    app = create_app(make_settings(tmp_path, database_url))  # no key_encryption_keys
-    app.cli.add_command(issuer_group)
+    app = create_app(make_settings(tmp_path, database_url, key_encryption_keys=()))
     runner = app.test_cli_runner()
     runner.invoke(args=["issuer", "create", "academy", "--name", "Sofia Academy"])
 
@@ -167,7 +164,6 @@ def test_a_missing_kek_is_reported(tmp_path: Path, database_url: str) -> None:
 def test_a_local_instance_gives_did_key_issuers(tmp_path: Path, database_url: str) -> None:
     settings = make_settings(tmp_path, database_url, key_encryption_keys=(KEK,))
     app = create_app(settings)  # BASE_URL http://127.0.0.1:5000: nobody else can resolve it
-    app.cli.add_command(issuer_group)
     runner = app.test_cli_runner()
 
     created = runner.invoke(args=["issuer", "create", "academy", "--name", "Sofia Academy"])
