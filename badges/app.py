@@ -25,6 +25,7 @@ from badges.web.database import init_request_sessions
 from badges.web.errors import register_error_handlers
 from badges.web.i18n import init_i18n
 from badges.web.security import apply_rate_limits, init_security
+from issuer.web import init_issuer_web
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     init_i18n(app)
     register_error_handlers(app)
     _register_blueprints(app)
+    init_issuer_web(app)
     apply_rate_limits(app)
     register_commands(app)
     return app

@@ -15,6 +15,8 @@ PUBLIC_ENDPOINTS = {
     "auth.logout",  # POST with CSRF; harmless when signed out
     "i18n.choose_language",  # POST with CSRF; stores a preference only
     "health.health",  # reachability only, no data
+    "issuer_public.did_document",  # issuers' public keys: verifiers must resolve them
+    "issuer_public.platform_did_document",  # the platform's did:web document (no secrets)
 }
 
 
