@@ -17,6 +17,10 @@ PUBLIC_ENDPOINTS = {
     "health.health",  # reachability only, no data
     "issuer_public.did_document",  # issuers' public keys: verifiers must resolve them
     "issuer_public.platform_did_document",  # the platform's did:web document (no secrets)
+    "verifier_pages.verify_form",  # anyone may check a badge: that is the point
+    "verifier_pages.verify",  # POST with CSRF, rate-limited, stores nothing
+    "verifier_api.verify",  # stateless JSON API, CSRF-exempt, rate-limited, stores nothing
+    "verifier_api.openapi",  # the API's description
 }
 
 

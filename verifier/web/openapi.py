@@ -1,0 +1,114 @@
+"""The OpenAPI 3.1 description of ``POST /api/v1/verify`` (ARCHITECTURE.md "Interfaces").
+
+The ids and outcomes are the public values of :class:`~verifier.CheckId` and
+:class:`~verifier.Outcome`, so the description cannot drift from the report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from verifier import CheckId, Outcome, Verdict
+
+_CREDENTIAL = {"type": "object", "description": "An Open Badges 3.0 credential (JSON-LD)."}
+_JWS = {"type": "string", "description": "A compact JWS (VC-JWT)."}
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI document, built fresh each call (it is small)."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Smart City Badges verifier",
+            "version": "1.0.0",
+            "description": "Verify any Open Badges 3.0 credential, checked in the spec's order.",
+        },
+        "paths": {"/api/v1/verify": {"post": _verify_operation()}},
+        "components": {"schemas": _schemas()},
+    }
+
+
+def _verify_operation() -> dict[str, Any]:
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    return {
+        "operationId": "verifyCredential",
+        "summary": "Verify a credential and return a report of named checks.",
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {"oneOf": [_CREDENTIAL, {"$ref": "#/components/schemas/Request"}]}
+                },
+                "text/plain": {"schema": _JWS},
+                "multipart/form-data": {"schema": {"$ref": "#/components/schemas/Upload"}},
+                "image/png": {"schema": {"type": "string", "contentMediaType": "image/png"}},
+                "image/svg+xml": {"schema": {"type": "string"}},
+            },
+        },
+        "responses": {
+            "200": {
+                "description": "The verification report (also when the credential failed).",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Report"}}
+                },
+            },
+            "400": {"description": "Malformed request body.", "content": problem},
+            "413": {"description": "The body is larger than the site accepts.", "content": problem},
+            "422": {"description": "Not a credential in any readable format.", "content": problem},
+            "429": {"description": "Too many requests; try again in a minute.", "content": problem},
+        },
+    }
+
+
+def _schemas() -> dict[str, Any]:
+    return {
+        "Request": {
+            "type": "object",
+            "required": ["credential"],
+            "properties": {
+                "credential": {"oneOf": [_CREDENTIAL, _JWS]},
+                "expectedRecipientEmail": {
+                    "type": "string",
+                    "description": "Compared with the hashed recipient; never stored or logged.",
+                },
+            },
+        },
+        "Upload": {
+            "type": "object",
+            "required": ["file"],
+            "properties": {
+                "file": {"type": "string", "contentMediaType": "application/octet-stream"},
+                "expectedRecipientEmail": {"type": "string"},
+            },
+        },
+        "Check": {
+            "type": "object",
+            "required": ["id", "outcome", "message"],
+            "properties": {
+                "id": {"enum": [check.value for check in CheckId]},
+                "outcome": {"enum": [outcome.value for outcome in Outcome]},
+                "message": {"type": "string"},
+                "details": {"type": "object", "additionalProperties": {"type": "string"}},
+            },
+        },
+        "Report": {
+            "type": "object",
+            "required": ["verified", "verdict", "checks"],
+            "properties": {
+                "verified": {"type": "boolean"},
+                "verdict": {"enum": [verdict.value for verdict in Verdict]},
+                "checks": {"type": "array", "items": {"$ref": "#/components/schemas/Check"}},
+                "credential": {"type": ["object", "null"]},
+            },
+        },
+        "Problem": {
+            "type": "object",
+            "properties": {
+                "type": {"type": "string"},
+                "title": {"type": "string"},
+                "status": {"type": "integer"},
+                "detail": {"type": "string"},
+                "code": {"type": "string"},
+            },
+        },
+    }
