@@ -1,16 +1,19 @@
-"""Issuers: organisations' identities and signing keys (issue #4; issuance and revocation to come).
+"""Issuers: identities, signing keys, issuance and revocation by status list (issue #4).
 
 Other packages use only what is listed in ``__all__``; private keys never leave
 :mod:`issuer.keys`, which hands out :class:`badges.proofs.Signer` objects instead.
 """
 
 from issuer.errors import (
+    AchievementNotFound,
+    CredentialNotFound,
     InvalidIssuer,
     IssuerExists,
     IssuerNotFound,
     KeyStateConflict,
     KeyUnavailable,
     SigningKeyNotFound,
+    StatusListNotFound,
 )
 from issuer.identity import (
     create_issuer,
@@ -21,6 +24,7 @@ from issuer.identity import (
     issuer_profile,
     published_keys,
 )
+from issuer.issuance import complete_issuance, request_issuance
 from issuer.keys import (
     Keyring,
     current_key,
@@ -30,10 +34,24 @@ from issuer.keys import (
     rotate_key_encryption_key,
     signer_for,
 )
-from issuer.models import Issuer, SigningKey
+from issuer.models import (
+    Achievement,
+    Credential,
+    Issuance,
+    Issuer,
+    SigningKey,
+    StatusEntry,
+    StatusList,
+)
+from issuer.status import revoke, status_list_credential
 
 __all__ = [
+    "Achievement",
+    "AchievementNotFound",
+    "Credential",
+    "CredentialNotFound",
     "InvalidIssuer",
+    "Issuance",
     "Issuer",
     "IssuerExists",
     "IssuerNotFound",
@@ -42,6 +60,10 @@ __all__ = [
     "Keyring",
     "SigningKey",
     "SigningKeyNotFound",
+    "StatusEntry",
+    "StatusList",
+    "StatusListNotFound",
+    "complete_issuance",
     "create_issuer",
     "current_key",
     "did_document",
@@ -52,7 +74,10 @@ __all__ = [
     "issuer_profile",
     "published_keys",
     "remove_key",
+    "request_issuance",
+    "revoke",
     "rotate_key",
     "rotate_key_encryption_key",
     "signer_for",
+    "status_list_credential",
 ]

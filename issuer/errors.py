@@ -39,3 +39,21 @@ class InvalidIssuer(InvalidInput):
     """An issuer profile field breaks a rule; ``field`` names it."""
 
     code = "invalid_issuer"
+
+
+class CredentialNotFound(NotFound):
+    """No credential with that id."""
+
+    code = "credential_not_found"
+
+
+class StatusListNotFound(NotFound):
+    """No status list with that id."""
+
+    code = "status_list_not_found"
+
+
+class AchievementNotFound(NotFound):
+    """No achievement with that id, or not one of the issuer's."""
+
+    code = "achievement_not_found"

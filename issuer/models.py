@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from badges.accounts import Organisation
@@ -97,3 +106,130 @@ class SigningKey(Base):
         # Only public facts: the ciphertext stays out even though it is encrypted.
         state = "removed" if self.removed_at else "retired" if self.retired_at else "current"
         return f"<SigningKey {self.id} {self.verification_method} {state}>"
+
+
+class Achievement(Base):
+    """A badge class an issuer awards (OB ``Achievement``); a credential copies what was awarded."""
+
+    __tablename__ = "achievements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer_id: Mapped[int] = mapped_column(ForeignKey("issuers.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    #: Markdown (OB ``Criteria.narrative``).
+    criteria_narrative: Mapped[str] = mapped_column(Text)
+    #: OB ``AchievementType`` vocabulary term (``Badge``, ``Certificate``…), or None.
+    achievement_type: Mapped[str | None] = mapped_column(String(100))
+    #: Credentials expire (``validUntil``) this many days after issue; None: never.
+    validity_days: Mapped[int | None] = mapped_column(Integer)
+    #: Bumped on every change, so a credential records which version was awarded.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    def __repr__(self) -> str:
+        return f"<Achievement {self.id} v{self.version}>"
+
+
+class StatusList(Base):
+    """One W3C Bitstring Status List of an issuer, and its latest signed status list credential."""
+
+    __tablename__ = "status_lists"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer_id: Mapped[int] = mapped_column(ForeignKey("issuers.id", ondelete="CASCADE"))
+    #: ``revocation`` or ``suspension`` (Bitstring Status List §2.1 ``statusPurpose``).
+    purpose: Mapped[str] = mapped_column(String(16))
+    #: Number of entries; at least 131,072 (Bitstring Status List §6.1, herd privacy).
+    size: Mapped[int] = mapped_column(Integer)
+    #: GZIP + multibase base64url bits (``encodedList``).
+    encoded_list: Mapped[str] = mapped_column(Text)
+    #: The signed ``BitstringStatusListCredential`` as JSON text; re-signed on every change.
+    credential_json: Mapped[str | None] = mapped_column(Text)
+    #: Bumped on every change of the bits.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    def __repr__(self) -> str:
+        return f"<StatusList {self.id} {self.purpose} v{self.version}>"
+
+
+class Issuance(Base):
+    """A request to award an achievement: pending until the worker issues (or fails) it."""
+
+    __tablename__ = "issuances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer_id: Mapped[int] = mapped_column(ForeignKey("issuers.id", ondelete="CASCADE"))
+    achievement_id: Mapped[int] = mapped_column(ForeignKey("achievements.id", ondelete="CASCADE"))
+    #: Kept for delivery; the credential itself names the recipient by a salted email hash only.
+    recipient_name: Mapped[str] = mapped_column(String(200))
+    recipient_email: Mapped[str] = mapped_column(String(320))
+    #: ``pending`` -> ``issued`` | ``failed``.
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Why the worker gave up (e.g. the self-check failed); never shown to recipients.
+    failure_reason: Mapped[str | None] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return f"<Issuance {self.id} {self.state}>"
+
+
+class Credential(Base):
+    """A signed, self-verified OB 3.0 credential; exactly one per issuance.
+
+    ``(status_list_id, status_index)`` is its revocation entry; the :class:`StatusEntry` of the
+    same index is what keeps indexes unique within a list.
+    """
+
+    __tablename__ = "credentials"
+    __table_args__ = (
+        UniqueConstraint(
+            "status_list_id", "status_index", name="uq_credentials_status_list_id_status_index"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The uuid of ``urn:uuid:…`` and of ``/credentials/<uuid>``.
+    public_id: Mapped[str] = mapped_column(String(36), unique=True)
+    #: Unique: a retried or duplicated task can never store a second credential.
+    issuance_id: Mapped[int] = mapped_column(
+        ForeignKey("issuances.id", ondelete="CASCADE"), unique=True
+    )
+    issuer_id: Mapped[int] = mapped_column(ForeignKey("issuers.id", ondelete="CASCADE"))
+    #: The signed credential, exactly as issued (JSON text).
+    document: Mapped[str] = mapped_column(Text)
+    valid_from: Mapped[datetime] = mapped_column(UTCDateTime())
+    valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status_list_id: Mapped[int] = mapped_column(ForeignKey("status_lists.id"))
+    status_index: Mapped[int] = mapped_column(Integer)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revocation_reason: Mapped[str | None] = mapped_column(Text)
+    #: Reserved: suspension needs a second credentialStatus entry, which OB 3.0's schema refuses.
+    suspended: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    def __repr__(self) -> str:
+        return f"<Credential {self.public_id}>"
+
+
+class StatusEntry(Base):
+    """One allocated index of a status list; unique, so no two credentials ever share a bit."""
+
+    __tablename__ = "status_entries"
+    __table_args__ = (
+        UniqueConstraint(
+            "status_list_id", "status_index", name="uq_status_entries_status_list_id_status_index"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status_list_id: Mapped[int] = mapped_column(ForeignKey("status_lists.id", ondelete="CASCADE"))
+    status_index: Mapped[int] = mapped_column(Integer)
+    #: Set once the credential is stored (allocation comes first, in the same transaction).
+    credential_id: Mapped[int | None] = mapped_column(
+        ForeignKey("credentials.id", ondelete="CASCADE"), index=True
+    )
+
+    def __repr__(self) -> str:
+        return f"<StatusEntry {self.status_list_id}:{self.status_index}>"

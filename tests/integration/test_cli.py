@@ -40,7 +40,7 @@ def test_db_current_reports_the_head(runner: FlaskCliRunner) -> None:
     result = runner.invoke(args=["db", "current"])
 
     assert result.exit_code == 0
-    assert result.output.strip() == "0002"
+    assert result.output.strip() == "0003"
 
 
 def test_services_check_prints_json(runner: FlaskCliRunner) -> None:
@@ -72,7 +72,7 @@ def test_badges_command_honours_the_instance_path(tmp_path: Path) -> None:
     assert empty.returncode == 1
     assert "Run `badges db upgrade` first" in empty.stderr
     assert upgraded.returncode == 0, upgraded.stderr
-    assert "Database (sqlite) at 0002." in upgraded.stdout
+    assert "Database (sqlite) at 0003." in upgraded.stdout
     assert loaded.returncode == 0, loaded.stderr
     assert (tmp_path / "elsewhere" / "badges.sqlite3").is_file()
 
@@ -101,4 +101,4 @@ def test_db_downgrade_and_upgrade_again(runner: FlaskCliRunner) -> None:
     assert "at None" in down.output
     assert empty.output.strip() == "empty (not migrated)"
     assert up.exit_code == 0, up.output
-    assert "at 0002" in up.output
+    assert "at 0003" in up.output

@@ -1,0 +1,149 @@
+"""Issuer-side Bitstring Status Lists: index allocation, revocation and the signed list credential.
+
+W3C Bitstring Status List v1.0: each issuer has a revocation list of at least 131,072 entries
+(§6.1 herd privacy); every credential gets a random unused index (§6.2, so an index reveals
+nothing about issue order), and the list credential is re-signed on every change so that a
+verifier can trust it. The pure codec is :mod:`badges.statuslist`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from badges.errors import N_
+from badges.jsonld.contexts import VC_V2_CONTEXT
+from badges.jsonld.loader import StaticDocumentLoader
+from badges.ob3 import format_timestamp
+from badges.outbox import defer
+from badges.proofs import create_proof
+from badges.statuslist import MINIMUM_ENTRIES, StatusBits
+from issuer.errors import CredentialNotFound, StatusListNotFound
+from issuer.keys import Keyring, signer_for
+from issuer.models import Credential, StatusEntry, StatusList
+
+log = logging.getLogger(__name__)
+
+PUBLISH_STATUS_LIST_TASK = "issuer.publish_status_list"
+REVOCATION = "revocation"
+#: Random draws before giving up on a nearly full list (each draw hits a used index with the
+#: list's fill ratio as probability). Starting a new list when one fills is not built yet.
+_MAX_DRAWS = 64
+
+
+def status_list_url(base_url: str, list_id: int) -> str:
+    """Where the list credential is published (``GET /status/<list-id>``)."""
+    return f"{base_url}/status/{list_id}"
+
+
+def current_list(session: Session, issuer_id: int, *, purpose: str, now: datetime) -> StatusList:
+    """The issuer's newest list for ``purpose``, created (empty, unsigned) when there is none."""
+    status_list = session.scalars(
+        select(StatusList)
+        .where(StatusList.issuer_id == issuer_id, StatusList.purpose == purpose)
+        .order_by(StatusList.id.desc())
+        .limit(1)
+    ).first()
+    if status_list is None:
+        status_list = StatusList(
+            issuer_id=issuer_id,
+            purpose=purpose,
+            size=MINIMUM_ENTRIES,
+            encoded_list=StatusBits.create(length=MINIMUM_ENTRIES).encode(),
+            version=1,
+            updated_at=now,
+        )
+        session.add(status_list)
+        session.flush()
+    return status_list
+
+
+def allocate_index(session: Session, status_list: StatusList) -> StatusEntry:
+    """Reserve a random index no one holds in ``status_list`` (its unique constraint backs this)."""
+    for _ in range(_MAX_DRAWS):
+        index = secrets.randbelow(status_list.size)
+        taken = session.scalar(
+            select(StatusEntry.id).where(
+                StatusEntry.status_list_id == status_list.id, StatusEntry.status_index == index
+            )
+        )
+        if taken is None:
+            entry = StatusEntry(status_list_id=status_list.id, status_index=index)
+            session.add(entry)
+            session.flush()
+            return entry
+    raise RuntimeError(f"status list {status_list.id} is too full to allocate from")
+
+
+def revoke(session: Session, credential_id: int, *, reason: str, now: datetime) -> Credential:
+    """Revoke for good: set the credential's bit; the list is re-signed after commit."""
+    credential = _credential(session, credential_id)
+    if credential.revoked_at is None:
+        credential.revoked_at = now
+        credential.revocation_reason = reason
+        _set_bit(session, credential.status_list_id, credential.status_index, 1, now=now)
+        log.info("Revoked credential %s: %s", credential.public_id, reason)
+    return credential
+
+
+def status_list_credential(
+    session: Session,
+    list_id: int,
+    *,
+    keyring: Keyring,
+    base_url: str,
+    now: datetime,
+    loader: StaticDocumentLoader | None = None,
+) -> dict[str, Any]:
+    """Build and sign the ``BitstringStatusListCredential`` (§2.2) and store it on the list.
+
+    Idempotent: signing again publishes the same bits with a fresh ``validFrom`` and proof.
+    """
+    status_list = session.get(StatusList, list_id)
+    if status_list is None:
+        raise StatusListNotFound(N_("No status list %(id)s."), params={"id": list_id})
+    url = status_list_url(base_url, list_id)
+    signer = signer_for(session, status_list.issuer_id, keyring=keyring)
+    document: dict[str, Any] = {
+        "@context": [VC_V2_CONTEXT],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": signer.verification_method.partition("#")[0],
+        "validFrom": format_timestamp(now),
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": status_list.purpose,
+            "encodedList": status_list.encoded_list,
+        },
+    }
+    signed = create_proof(document, signer=signer, created=now, loader=loader)
+    status_list.credential_json = json.dumps(signed, separators=(",", ":"))
+    session.flush()
+    return signed
+
+
+def _set_bit(session: Session, list_id: int, index: int, value: int, *, now: datetime) -> None:
+    status_list = session.get(StatusList, list_id, with_for_update=True)
+    if status_list is None:
+        raise StatusListNotFound(N_("No status list %(id)s."), params={"id": list_id})
+    bits = StatusBits.decode(status_list.encoded_list).set(index, value)
+    status_list.encoded_list = bits.encode()
+    status_list.version += 1
+    status_list.updated_at = now
+    session.flush()
+    # Publish after commit: a verifier must never see bits the transaction did not keep.
+    defer(session, PUBLISH_STATUS_LIST_TASK, list_id)
+
+
+def _credential(session: Session, credential_id: int) -> Credential:
+    credential = session.get(Credential, credential_id)
+    if credential is None:
+        raise CredentialNotFound(N_("No credential %(id)s."), params={"id": credential_id})
+    return credential
