@@ -152,6 +152,12 @@ class BitstringStatusListEntry:
             raise ValueError("a status entry's id must not be the status list URL")
 
 
+def _refuse_repeated_members(owner: object, properties: JsonObject) -> None:
+    """Extra JSON properties must not shadow the modelled ``id`` and ``type``."""
+    if {"id", "type"} & properties.keys():
+        raise ValueError(f"{type(owner).__name__}.properties must not repeat id or type")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CredentialStatus:
     """A status method other than a Bitstring Status List, kept as its other JSON properties."""
@@ -161,8 +167,7 @@ class CredentialStatus:
     properties: JsonObject = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if {"id", "type"} & self.properties.keys():
-            raise ValueError(f"{type(self).__name__}.properties must not repeat id or type")
+        _refuse_repeated_members(self, self.properties)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -182,8 +187,7 @@ class TermsOfUse:
     properties: JsonObject = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if {"id", "type"} & self.properties.keys():
-            raise ValueError(f"{type(self).__name__}.properties must not repeat id or type")
+        _refuse_repeated_members(self, self.properties)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
