@@ -37,8 +37,12 @@ class Issuer(Base):
     url: Mapped[str | None] = mapped_column(String(2000))
     email: Mapped[str | None] = mapped_column(String(320))
     description: Mapped[str | None] = mapped_column(Text)
-    #: Logo URL or data URI reference (OB ``Profile.image``); stored files arrive later.
+    #: Logo URL (OB ``Profile.image``) when the logo lives elsewhere.
     image_url: Mapped[str | None] = mapped_column(String(2000))
+    #: An uploaded logo (PNG or SVG, checked on upload), served at ``/issuers/<slug>/logo``.
+    logo_data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    #: ``image/png`` or ``image/svg+xml``.
+    logo_media_type: Mapped[str | None] = mapped_column(String(32))
     #: OB ``Address`` fields, all optional.
     street_address: Mapped[str | None] = mapped_column(String(300))
     postal_code: Mapped[str | None] = mapped_column(String(32))
@@ -126,6 +130,21 @@ class Achievement(Base):
     #: Bumped on every change, so a credential records which version was awarded.
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The badge image (PNG or SVG, checked on upload); credentials are baked into it.
+    image_data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    #: ``image/png`` or ``image/svg+xml``; None: the platform's default badge image.
+    image_media_type: Mapped[str | None] = mapped_column(String(32))
+    #: JSON list of OB ``Alignment`` objects (``targetName``, ``targetUrl``, ``targetFramework``,
+    #: ``targetCode``) tying the achievement to competence-framework URIs.
+    alignments_json: Mapped[str | None] = mapped_column(Text)
+    #: BCP 47 language of name, description and criteria (``inLanguage``).
+    language: Mapped[str | None] = mapped_column(String(16))
+    #: Credentials also get a suspension entry. Off by default: a second ``credentialStatus``
+    #: entry fails OB 3.0's single-object schema (reference/ob3-spec.md §4.3).
+    allow_suspension: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Hidden from the award forms; existing credentials are unaffected.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     def __repr__(self) -> str:
         return f"<Achievement {self.id} v{self.version}>"
@@ -171,6 +190,19 @@ class Issuance(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Why the worker gave up (e.g. the self-check failed); never shown to recipients.
     failure_reason: Mapped[str | None] = mapped_column(Text)
+    #: The recipient's account: known at request time (validation paths) or set by a claim.
+    recipient_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    #: Who asked for it (an issuer admin); None for automatic issuance.
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: SHA-256 hex of the claim link's secret, for recipients without an account; the secret
+    #: itself is only ever in the email.
+    claim_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: Set when the issuance came from a bulk award (CSV upload).
+    bulk_award_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bulk_awards.id", ondelete="SET NULL"), index=True
+    )
 
     def __repr__(self) -> str:
         return f"<Issuance {self.id} {self.state}>"
@@ -206,11 +238,39 @@ class Credential(Base):
     status_index: Mapped[int] = mapped_column(Integer)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revocation_reason: Mapped[str | None] = mapped_column(Text)
-    #: Reserved: suspension needs a second credentialStatus entry, which OB 3.0's schema refuses.
+    #: Only for achievements that allow suspension (see ``Achievement.allow_suspension``).
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The suspension entry, when the credential has one.
+    suspension_list_id: Mapped[int | None] = mapped_column(ForeignKey("status_lists.id"))
+    suspension_index: Mapped[int | None] = mapped_column(Integer)
+    #: The recipient turned the public link on (private by default): ``/credentials/<uuid>``
+    #: and its downloads answer 404 to anyone else while this is off.
+    shared: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The recipient lets the public page show their name.
+    show_name: Mapped[bool] = mapped_column(Boolean, default=False)
 
     def __repr__(self) -> str:
         return f"<Credential {self.public_id}>"
+
+
+class StatusEvent(Base):
+    """Audit log of revocations, suspensions and reinstatements: who, when and why."""
+
+    __tablename__ = "credential_status_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    credential_id: Mapped[int] = mapped_column(
+        ForeignKey("credentials.id", ondelete="CASCADE"), index=True
+    )
+    #: ``revoke``, ``suspend`` or ``unsuspend``.
+    action: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
+    #: The admin who acted; None for the command line.
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    def __repr__(self) -> str:
+        return f"<StatusEvent {self.credential_id} {self.action}>"
 
 
 class StatusEntry(Base):
@@ -233,3 +293,101 @@ class StatusEntry(Base):
 
     def __repr__(self) -> str:
         return f"<StatusEntry {self.status_list_id}:{self.status_index}>"
+
+
+class BulkAward(Base):
+    """A CSV of recipients for one achievement: previewed, then issued in the background."""
+
+    __tablename__ = "bulk_awards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer_id: Mapped[int] = mapped_column(ForeignKey("issuers.id", ondelete="CASCADE"))
+    achievement_id: Mapped[int] = mapped_column(ForeignKey("achievements.id", ondelete="CASCADE"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    filename: Mapped[str] = mapped_column(String(255))
+    #: ``preview`` -> ``issuing`` -> ``done``; ``cancelled`` from preview.
+    state: Mapped[str] = mapped_column(String(16), default="preview")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    rows: Mapped[list[BulkAwardRow]] = relationship(
+        back_populates="bulk_award",
+        cascade="all, delete-orphan",
+        order_by="BulkAwardRow.row_number",
+    )
+
+    def __repr__(self) -> str:
+        return f"<BulkAward {self.id} {self.state}>"
+
+
+class BulkAwardRow(Base):
+    """One CSV row: a valid recipient (later tied to its issuance) or the reason it was refused."""
+
+    __tablename__ = "bulk_award_rows"
+    __table_args__ = (
+        UniqueConstraint(
+            "bulk_award_id", "row_number", name="uq_bulk_award_rows_bulk_award_id_row_number"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bulk_award_id: Mapped[int] = mapped_column(ForeignKey("bulk_awards.id", ondelete="CASCADE"))
+    #: The line in the uploaded file (the header is line 1), as the preview names it.
+    row_number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320))
+    #: Why this row will not be issued (translated msgid); None for a valid row.
+    error: Mapped[str | None] = mapped_column(Text)
+    issuance_id: Mapped[int | None] = mapped_column(
+        ForeignKey("issuances.id", ondelete="SET NULL"), index=True
+    )
+
+    bulk_award: Mapped[BulkAward] = relationship(back_populates="rows")
+
+    def __repr__(self) -> str:
+        return f"<BulkAwardRow {self.bulk_award_id}:{self.row_number}>"
+
+
+class ClaimWindow(Base):
+    """An event's self-claim window: attendees scan a QR code and claim until it closes."""
+
+    __tablename__ = "claim_windows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer_id: Mapped[int] = mapped_column(ForeignKey("issuers.id", ondelete="CASCADE"))
+    achievement_id: Mapped[int] = mapped_column(ForeignKey("achievements.id", ondelete="CASCADE"))
+    #: Unguessable URL token of ``/claim/<token>`` (the QR code's target).
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    event_name: Mapped[str] = mapped_column(String(200))
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: Issue as soon as the email is confirmed; otherwise an admin approves the list.
+    auto_approve: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    def __repr__(self) -> str:
+        return f"<ClaimWindow {self.id}>"
+
+
+class Claim(Base):
+    """One attendee's claim; one per email per window."""
+
+    __tablename__ = "claims"
+    __table_args__ = (UniqueConstraint("window_id", "email", name="uq_claims_window_id_email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    window_id: Mapped[int] = mapped_column(ForeignKey("claim_windows.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    #: Trimmed and lower-cased.
+    email: Mapped[str] = mapped_column(String(320))
+    #: SHA-256 hex of the confirmation link's secret (the secret is only in the email).
+    confirmation_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    rejected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    issuance_id: Mapped[int | None] = mapped_column(ForeignKey("issuances.id", ondelete="SET NULL"))
+
+    def __repr__(self) -> str:
+        return f"<Claim {self.id} window {self.window_id}>"

@@ -48,7 +48,7 @@ def _tables(engine: Engine) -> set[str]:
 def test_upgrade_creates_every_table_and_downgrade_removes_them(empty_engine: Engine) -> None:
     migrate.upgrade(empty_engine)
     assert _tables(empty_engine) == set(Base.metadata.tables)
-    assert migrate.current_revision(empty_engine) == "0003"
+    assert migrate.current_revision(empty_engine) == "0004"
 
     migrate.downgrade(empty_engine, "base")
     assert _tables(empty_engine) == set()
