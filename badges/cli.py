@@ -15,6 +15,8 @@ from badges.demo import DEMO_PASSWORD, load_demo
 from badges.web.health import service_report
 from issuer import Keyring
 from issuer.cli import issuer_group
+from issuer.cli_credentials import credentials_group
+from paths.cli import paths_group
 from verifier.cli import verify_command
 
 db_group = AppGroup("db", help="Create and migrate the database.")
@@ -76,6 +78,13 @@ def services_check() -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach the platform commands to ``app.cli``."""
-    for group in (db_group, demo_group, services_group, issuer_group):
+    for group in (
+        db_group,
+        demo_group,
+        services_group,
+        issuer_group,
+        credentials_group,
+        paths_group,
+    ):
         app.cli.add_command(group)
     app.cli.add_command(verify_command, "verify")

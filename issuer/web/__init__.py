@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from flask import Flask
 
-from issuer.web import public
+from issuer.web import admin, backpack, bulk, claims, credentials, public
 
 
 def init_issuer_web(app: Flask) -> None:
     """Register the issuer's blueprints on ``app`` (called by ``badges.app``)."""
-    app.register_blueprint(public.bp)
+    for module in (public, credentials, admin, backpack, bulk, claims):
+        app.register_blueprint(module.bp)
 
 
 __all__ = ["init_issuer_web"]
