@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -31,6 +31,9 @@ from issuer.models import Credential, StatusEntry, StatusList
 log = logging.getLogger(__name__)
 
 PUBLISH_STATUS_LIST_TASK = "issuer.publish_status_list"
+#: How long a verifier may cache a status list credential: its ``ttl`` (§2.2, in milliseconds)
+#: and the ``Cache-Control: max-age`` of ``GET /status/<id>`` say the same.
+STATUS_LIST_TTL = timedelta(minutes=5)
 REVOCATION = "revocation"
 #: Random draws before giving up on a nearly full list (each draw hits a used index with the
 #: list's fill ratio as probability). Starting a new list when one fills is not built yet.
