@@ -21,6 +21,8 @@ PUBLIC_ENDPOINTS = {
     "verifier_pages.verify",  # POST with CSRF, rate-limited, stores nothing
     "verifier_api.verify",  # stateless JSON API, CSRF-exempt, rate-limited, stores nothing
     "verifier_api.openapi",  # the API's description
+    "issuer_claims.claim",  # event attendees claim without an account; token, CSRF, rate-limited
+    "issuer_claims.confirm",  # the emailed confirmation link; POST with CSRF, single use
 }
 
 

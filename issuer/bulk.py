@@ -1,0 +1,326 @@
+"""Bulk awards (issue #4): a CSV of recipients, a preview with row errors, background issuing.
+
+Rows whose email already holds a live credential (or a pending one) of this achievement from
+this issuer are warned about in the preview ("Already has this badge.") and skipped, so
+uploading the same list twice never awards anyone twice. The worker creates issuances in small
+batches, each committed by the task, and only for rows without one, under a lock on the bulk
+award: a retried or twice-delivered task never makes two issuances for one row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from badges.errors import N_, Conflict, InvalidInput, NotFound
+from badges.outbox import defer
+from issuer.errors import AchievementNotFound
+from issuer.issuance import FAILED, ISSUED, request_issuance
+from issuer.models import Achievement, BulkAward, BulkAwardRow, Credential, Issuance
+
+RUN_BULK_AWARD_TASK = "issuer.run_bulk_award"
+PREVIEW, ISSUING, DONE, CANCELLED = "preview", "issuing", "done", "cancelled"
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000
+#: Issuances created per committed batch: progress shows early and a crash loses little.
+BATCH_SIZE = 50
+NAME_COLUMNS, EMAIL_COLUMNS = ("name",), ("email", "e-mail")
+
+NO_NAME = N_("The name is missing.")
+BAD_EMAIL = N_("This is not a valid email address.")
+LONG_NAME = N_("The name is longer than 200 characters.")
+DUPLICATE = N_("Same email as line %(line)s.")
+HAS_BADGE = N_("Already has this badge.")
+
+
+class BulkFileInvalid(InvalidInput):
+    """The uploaded file cannot be read as a recipient list at all."""
+
+    code = "bulk_file_invalid"
+
+
+class BulkAwardNotFound(NotFound):
+    """No bulk award with that id for this issuer."""
+
+    code = "bulk_award_not_found"
+
+
+class BulkAwardStateConflict(Conflict):
+    """The bulk award is not in a state that allows this step."""
+
+    code = "bulk_award_state_conflict"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedRow:
+    """One data row: its spreadsheet line (header = 1) and why it is refused, if it is."""
+
+    line: int
+    name: str
+    email: str
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Counts over the valid rows, and each row's status for the live progress page."""
+
+    state: str
+    total: int
+    requested: int
+    issued: int
+    failed: int
+    pending: int
+    rows: tuple[tuple[int, str], ...]  # (line, waiting|pending|issued|failed)
+
+
+def parse_recipients(data: bytes) -> list[ParsedRow]:
+    """Read ``name`` and ``email`` columns (any order and case, ``,`` or ``;``) from UTF-8 CSV."""
+    if len(data) > MAX_BYTES:
+        raise BulkFileInvalid(N_("The file is larger than 2 MB. Split it into smaller files."))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BulkFileInvalid(
+            N_("The file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8”.")
+        ) from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    records = enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
+    name_at, email_at = _header(next(records, (1, []))[1])
+    rows: list[ParsedRow] = []
+    seen: dict[str, int] = {}
+    for line, record in _non_blank(records):
+        if len(rows) == MAX_ROWS:
+            raise BulkFileInvalid(
+                N_("The file has more than %(max)s rows. Split it into smaller files."),
+                params={"max": MAX_ROWS},
+            )
+        rows.append(_row(line, _cell(record, name_at), _cell(record, email_at), seen))
+    if not rows:
+        raise BulkFileInvalid(N_("The file has no recipients below the header line."))
+    return rows
+
+
+def _header(record: list[str]) -> tuple[int, int]:
+    names = [cell.strip().lower() for cell in record]
+    name_at = next((i for i, cell in enumerate(names) if cell in NAME_COLUMNS), None)
+    email_at = next((i for i, cell in enumerate(names) if cell in EMAIL_COLUMNS), None)
+    if name_at is None or email_at is None:
+        raise BulkFileInvalid(N_("The first line must name the columns: name and email."))
+    return name_at, email_at
+
+
+def _non_blank(records: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+    # Blank lines still count as spreadsheet lines, so line numbers stay as the user sees them.
+    return ((line, record) for line, record in records if any(cell.strip() for cell in record))
+
+
+def _cell(record: list[str], index: int) -> str:
+    return record[index].strip() if index < len(record) else ""
+
+
+def _row(line: int, name: str, raw_email: str, seen: dict[str, int]) -> ParsedRow:
+    email = raw_email.strip().lower()
+    error: str | None = None
+    if not name:
+        error = NO_NAME
+    elif len(name) > 200:
+        error = LONG_NAME
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        error = error or BAD_EMAIL
+    else:
+        if email in seen:
+            error = error or DUPLICATE
+        else:
+            seen[email] = line
+    return ParsedRow(line=line, name=name[:200], email=email[:320], error=error)
+
+
+def create_bulk_award(
+    session: Session,
+    *,
+    issuer_id: int,
+    achievement_id: int,
+    filename: str,
+    data: bytes,
+    created_by_id: int | None,
+    now: datetime,
+) -> BulkAward:
+    """Parse the file and store a preview with every row and its error (nothing is issued)."""
+    achievement = session.get(Achievement, achievement_id)
+    if achievement is None or achievement.issuer_id != issuer_id or achievement.archived_at:
+        raise AchievementNotFound(N_("No achievement %(id)s."), params={"id": achievement_id})
+    parsed = parse_recipients(data)
+    holders = _badge_holders(session, achievement, {row.email for row in parsed if not row.error})
+    bulk = BulkAward(
+        issuer_id=issuer_id,
+        achievement_id=achievement_id,
+        created_by_id=created_by_id,
+        filename=(filename or "recipients.csv")[:255],
+        state=PREVIEW,
+        created_at=now,
+    )
+    bulk.rows = [
+        BulkAwardRow(
+            row_number=row.line,
+            name=row.name,
+            email=row.email,
+            error=row.error or (HAS_BADGE if row.email in holders else None),
+        )
+        for row in parsed
+    ]
+    session.add(bulk)
+    session.flush()
+    return bulk
+
+
+def _badge_holders(session: Session, achievement: Achievement, emails: set[str]) -> set[str]:
+    """Emails with a pending or unrevoked issued award of this achievement."""
+    holders: set[str] = set()
+    listed = sorted(emails)
+    for start in range(0, len(listed), 500):  # keep each IN list well under driver limits
+        email = func.lower(Issuance.recipient_email)
+        query = (
+            select(email)
+            .outerjoin(Credential, Credential.issuance_id == Issuance.id)
+            .where(
+                Issuance.achievement_id == achievement.id,
+                Issuance.issuer_id == achievement.issuer_id,
+                Issuance.state != FAILED,
+                Credential.revoked_at.is_(None),
+                email.in_(listed[start : start + 500]),
+            )
+        )
+        holders.update(session.scalars(query))
+    return holders
+
+
+def preview_rows(bulk: BulkAward) -> list[tuple[BulkAwardRow, dict[str, str | int]]]:
+    """Rows with errors first, then by line, each with its error message's parameters."""
+    first_line: dict[str, int] = {}
+    for row in bulk.rows:
+        first_line.setdefault(row.email, row.row_number)
+    ordered = sorted(bulk.rows, key=lambda row: (row.error is None, row.row_number))
+    return [
+        (row, {"line": first_line[row.email]} if row.error == DUPLICATE else {}) for row in ordered
+    ]
+
+
+def get_bulk_award(session: Session, bulk_id: int, *, issuer_id: int) -> BulkAward:
+    """The issuer's bulk award; ``BulkAwardNotFound`` for anyone else's."""
+    bulk = session.get(BulkAward, bulk_id)
+    if bulk is None or bulk.issuer_id != issuer_id:
+        raise BulkAwardNotFound(N_("No bulk award %(id)s."), params={"id": bulk_id})
+    return bulk
+
+
+def bulk_awards(session: Session, issuer_id: int) -> list[BulkAward]:
+    """The issuer's bulk awards, newest first."""
+    query = select(BulkAward).where(BulkAward.issuer_id == issuer_id)
+    return list(session.scalars(query.order_by(BulkAward.id.desc())))
+
+
+def confirm_bulk_award(
+    session: Session, bulk_id: int, *, issuer_id: int, now: datetime
+) -> BulkAward:
+    """Start issuing: one task, sent after commit; confirming twice changes nothing."""
+    bulk = get_bulk_award(session, bulk_id, issuer_id=issuer_id)
+    if bulk.state in {ISSUING, DONE}:
+        return bulk
+    if bulk.state != PREVIEW:
+        raise BulkAwardStateConflict(N_("This bulk award was cancelled."))
+    if not any(row.error is None for row in bulk.rows):
+        raise BulkAwardStateConflict(
+            N_("No row can be awarded. Correct the file and upload it again.")
+        )
+    bulk.state = ISSUING
+    bulk.confirmed_at = now
+    session.flush()
+    defer(session, RUN_BULK_AWARD_TASK, bulk.id)
+    return bulk
+
+
+def cancel_bulk_award(session: Session, bulk_id: int, *, issuer_id: int) -> BulkAward:
+    """Drop a preview; once issuing has started it cannot be cancelled."""
+    bulk = get_bulk_award(session, bulk_id, issuer_id=issuer_id)
+    if bulk.state not in {PREVIEW, CANCELLED}:
+        raise BulkAwardStateConflict(N_("Issuing has started; it can no longer be cancelled."))
+    bulk.state = CANCELLED
+    session.flush()
+    return bulk
+
+
+def issue_next_batch(
+    session: Session, bulk_id: int, *, now: datetime, limit: int = BATCH_SIZE
+) -> int:
+    """Request issuances for up to ``limit`` valid rows that have none; returns how many.
+
+    The task commits after each call and calls again until this returns 0. The bulk award's row
+    lock makes a second delivery wait, then find those rows already done.
+    """
+    bulk = session.get(BulkAward, bulk_id, with_for_update=True, populate_existing=True)
+    if bulk is None or bulk.state != ISSUING:
+        return 0
+    query = (
+        select(BulkAwardRow)
+        .where(
+            BulkAwardRow.bulk_award_id == bulk.id,
+            BulkAwardRow.error.is_(None),
+            BulkAwardRow.issuance_id.is_(None),
+        )
+        .order_by(BulkAwardRow.row_number)
+        .limit(limit)
+        .execution_options(populate_existing=True)
+    )
+    rows = list(session.scalars(query))
+    for row in rows:
+        issuance = request_issuance(
+            session,
+            issuer_id=bulk.issuer_id,
+            achievement_id=bulk.achievement_id,
+            recipient_name=row.name,
+            recipient_email=row.email,
+            now=now,
+        )
+        issuance.bulk_award_id = bulk.id
+        row.issuance_id = issuance.id
+    session.flush()
+    return len(rows)
+
+
+def bulk_progress(session: Session, bulk_id: int, *, issuer_id: int | None = None) -> Progress:
+    """Counts from the rows' issuances; marks the award ``done`` (caller commits) once complete."""
+    bulk = session.get(BulkAward, bulk_id)
+    if bulk is None or (issuer_id is not None and bulk.issuer_id != issuer_id):
+        raise BulkAwardNotFound(N_("No bulk award %(id)s."), params={"id": bulk_id})
+    query = (
+        select(BulkAwardRow.row_number, BulkAwardRow.issuance_id, Issuance.state)
+        .outerjoin(Issuance, Issuance.id == BulkAwardRow.issuance_id)
+        .where(BulkAwardRow.bulk_award_id == bulk.id, BulkAwardRow.error.is_(None))
+        .order_by(BulkAwardRow.row_number)
+    )
+    rows = tuple((line, state or "waiting") for line, _id, state in session.execute(query))
+    issued = sum(1 for _line, state in rows if state == ISSUED)
+    failed = sum(1 for _line, state in rows if state == FAILED)
+    if bulk.state == ISSUING and rows and issued + failed == len(rows):
+        bulk.state = DONE
+        session.flush()
+    return Progress(
+        state=bulk.state,
+        total=len(rows),
+        requested=sum(1 for _line, state in rows if state != "waiting"),
+        issued=issued,
+        failed=failed,
+        pending=len(rows) - issued - failed,
+        rows=rows,
+    )
