@@ -105,7 +105,8 @@ def check_contexts(v: Verification) -> Check:
 def check_type(v: Verification) -> Check:
     """``type`` holds VerifiableCredential and OpenBadgeCredential (or its alias)."""
     raw = v.credential.get("type") if v.credential else None
-    types = set(raw if isinstance(raw, list) else [raw])
+    # Only strings count; a hostile list may hold objects, which are not hashable (fuzz find).
+    types = {item for item in (raw if isinstance(raw, list) else [raw]) if isinstance(item, str)}
     wanted = {"EndorsementCredential"} if v.settings.endorsement else _BADGE_TYPES
     if "VerifiableCredential" in types and types & wanted:
         return Check.of(

@@ -9,8 +9,10 @@ from alembic.autogenerate.api import AutogenContext
 from sqlalchemy.engine import Engine
 
 import badges.accounts.models
-import badges.mail  # noqa: F401 - imported for their tables
+import badges.mail
+import badges.usage  # noqa: F401 - imported for their tables
 import issuer.models  # noqa: F401 - imported for their tables
+import paths.models  # noqa: F401 - imported for their tables
 from badges.db import Base, UTCDateTime
 
 config = context.config

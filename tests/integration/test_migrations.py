@@ -13,8 +13,10 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Engine, make_url
 
 import badges.accounts.models
-import badges.mail  # noqa: F401 - the models whose tables the migrations must create
+import badges.mail
+import badges.usage  # noqa: F401 - the models whose tables the migrations must create
 import issuer.models  # noqa: F401 - the models whose tables the migrations must create
+import paths.models  # noqa: F401 - the models whose tables the migrations must create
 from badges import migrate
 from badges.db import Base
 from tests.services import POSTGRES_ADMIN_URL, missing
@@ -48,7 +50,7 @@ def _tables(engine: Engine) -> set[str]:
 def test_upgrade_creates_every_table_and_downgrade_removes_them(empty_engine: Engine) -> None:
     migrate.upgrade(empty_engine)
     assert _tables(empty_engine) == set(Base.metadata.tables)
-    assert migrate.current_revision(empty_engine) == "0004"
+    assert migrate.current_revision(empty_engine) == "0006"
 
     migrate.downgrade(empty_engine, "base")
     assert _tables(empty_engine) == set()

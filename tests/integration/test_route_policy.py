@@ -18,8 +18,8 @@ PUBLIC_ENDPOINTS = {
     "issuer_public.did_document",  # issuers' public keys: verifiers must resolve them
     "issuer_public.platform_did_document",  # the platform's did:web document (no secrets)
     "verifier_pages.verify_form",  # anyone may check a badge: that is the point
-    "verifier_pages.verify",  # POST with CSRF, rate-limited, stores nothing
-    "verifier_api.verify",  # stateless JSON API, CSRF-exempt, rate-limited, stores nothing
+    "verifier_pages.verify",  # POST with CSRF, rate-limited, keeps only anonymous daily counts
+    "verifier_api.verify",  # JSON API, CSRF-exempt, rate-limited, keeps only anonymous counts
     "verifier_api.openapi",  # the API's description
     "issuer_claims.claim",  # event attendees claim without an account; token, CSRF, rate-limited
     "issuer_claims.confirm",  # the emailed confirmation link; POST with CSRF, single use

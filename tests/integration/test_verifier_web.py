@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 from datetime import datetime
@@ -17,6 +18,7 @@ from badges.clock import FixedClock
 from tests.forms import csrf_token
 from verifier import MapFetcher
 from verifier.web import use_fetcher
+from verifier.web.presentation import localised_params
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CORPUS = FIXTURES / "credentials" / "corpus"
@@ -284,3 +286,127 @@ def test_the_api_is_rate_limited(verifier_client: FlaskClient) -> None:
 
     assert statuses[:30] == [422] * 30
     assert statuses[30] == 429
+
+
+def plain_spaces(text: str) -> str:
+    """CLDR puts narrow and no-break spaces in dates; compare them as plain spaces."""
+    return html.unescape(text).replace("\u202f", " ").replace("\xa0", " ")
+
+
+def validity_message(page: str) -> str:
+    line = page.split('data-check="validity"', 1)[1].split("</li>", 1)[0]
+    return line.split('<span class="check-message">', 1)[1].split("</span>", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "This badge expired on Jan 1, 2021, 12:00:00 AM."),
+        ("de", "Dieses Badge ist am 01.01.2021, 00:00:00 abgelaufen."),
+        ("bg", "1.01.2021 г., 0:00:00"),
+        ("ro", "1 ian. 2021, 00:00:00"),
+    ],
+)
+def test_dates_in_check_messages_are_written_the_readers_way(
+    verifier_client: FlaskClient, language: str, expected: str
+) -> None:
+    verifier_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+
+    status, page = post_form(verifier_client, credential=corpus_text("expired.json"))
+
+    assert status == 200
+    assert expected in plain_spaces(validity_message(page))
+    assert "2021-01-01T00:00:00Z" not in validity_message(page)
+
+
+def test_the_api_keeps_dates_as_iso_text(verifier_client: FlaskClient) -> None:
+    response = verifier_client.post(
+        "/api/v1/verify",
+        json=json.loads(corpus_text("expired.json")),
+        headers={"Accept-Language": "de"},
+    )
+
+    validity = next(c for c in response.get_json()["checks"] if c["id"] == "validity")
+    assert validity["message"] == "This badge expired on 2021-01-01T00:00:00Z."
+    assert validity["details"]["reason"] == "expired"
+
+
+@pytest.mark.parametrize(
+    ("language", "grouped"), [("en", "20,971,520"), ("de", "20.971.520"), ("ro", "20.971.520")]
+)
+def test_numbers_and_dates_in_messages_follow_the_locale(
+    app: Flask, language: str, grouped: str
+) -> None:
+    params = {"max": 20_971_520, "count": "12", "date": "2021-01-01T00:00:00Z", "iri": "123"}
+
+    with app.test_request_context(headers={"Accept-Language": language}):
+        localised = localised_params(params)
+
+    assert localised["max"] == grouped
+    assert localised["count"] == "12"
+    assert localised["iri"] == "123"  # only known number parameters are formatted
+    assert "2021" in str(localised["date"])
+    assert localised["date"] != params["date"]
+
+
+def test_a_date_parameter_that_is_not_a_date_is_left_alone(app: Flask) -> None:
+    with app.test_request_context():
+        assert localised_params({"date": "soon", "max": "12a"}) == {"date": "soon", "max": "12a"}
+
+
+def test_the_api_fetches_a_url(app: Flask) -> None:
+    url = "https://badges.danube-university.example/credentials/2.json"
+    use_fetcher(
+        app, corpus_fetcher() | MapFetcher({url: json.loads(corpus_text("valid-did-web.json"))})
+    )
+    client = app.test_client()
+
+    response = client.post("/api/v1/verify", json={"url": url, "expectedRecipientEmail": RECIPIENT})
+
+    assert response.status_code == 200
+    report = response.get_json()
+    assert report["verdict"] == "verified"
+    recipient = next(c for c in report["checks"] if c["id"] == "recipient")
+    assert recipient["outcome"] == "pass"
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        ({"url": "http://badges.danube-university.example/1.json"}, "https://"),
+        ({"url": "https://unknown.example/1.json"}, "unknown.example"),
+        ({"url": 7}, "'url' must be a string"),
+        ({"url": "https://x.example/" + "a" * 2100}, "too long"),
+        ({"url": "https://x.example/a", "credential": {}}, "not both"),
+    ],
+)
+def test_the_api_refuses_urls_it_cannot_fetch_with_a_problem(
+    verifier_client: FlaskClient, body: dict[str, Any], detail: str
+) -> None:
+    response = verifier_client.post("/api/v1/verify", json=body)
+
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    assert detail in response.get_json()["detail"]
+
+
+def test_page_and_api_refuse_a_plain_http_url_alike(verifier_client: FlaskClient) -> None:
+    url = "http://badges.danube-university.example/1.json"
+
+    status, page = post_form(verifier_client, url=url)
+    api = verifier_client.post("/api/v1/verify", json={"url": url})
+
+    assert status == api.status_code == 422
+    assert "Give an address that starts with https://." in page
+    assert api.get_json()["detail"] == "Give an address that starts with https://."
+
+
+def test_openapi_describes_the_url_input(verifier_client: FlaskClient) -> None:
+    document = verifier_client.get("/api/v1/openapi.json").get_json()
+
+    url_request = document["components"]["schemas"]["UrlRequest"]
+    assert url_request["required"] == ["url"]
+    assert url_request["properties"]["url"]["pattern"] == "^https://"
+    body = document["paths"]["/api/v1/verify"]["post"]["requestBody"]["content"]
+    refs = [item.get("$ref") for item in body["application/json"]["schema"]["oneOf"]]
+    assert "#/components/schemas/UrlRequest" in refs

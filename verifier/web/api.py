@@ -1,11 +1,12 @@
 """``POST /api/v1/verify``: the same report as the page, as JSON; and its OpenAPI description.
 
 Accepts the credential as a JSON body (the credential itself, or ``{"credential": …,
-"expectedRecipientEmail": …}``), a compact JWS as ``text/plain``, a multipart upload (field
-``file``) or raw bytes (a baked PNG or SVG). Unusable input raises
-:class:`~verifier.UnusableInput`, which :mod:`badges.web.errors` answers with
-``application/problem+json`` (422). Stateless and cookie-free, so :func:`init_verifier_web`
-exempts this blueprint from CSRF.
+"expectedRecipientEmail": …}``, or ``{"url": "https://…"}`` to fetch it through the verifier's
+safe fetcher), a compact JWS as ``text/plain``, a multipart upload (field ``file``) or raw bytes
+(a baked PNG or SVG). Unusable input raises :class:`~verifier.UnusableInput`, which
+:mod:`badges.web.errors` answers with ``application/problem+json`` (422). Stateless and
+cookie-free, so :func:`init_verifier_web` exempts this blueprint from CSRF. Every call is counted
+anonymously (:mod:`verifier.web.counting`).
 """
 
 from __future__ import annotations
@@ -16,25 +17,34 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from badges.errors import N_
+from badges.errors import N_, DomainError
+from badges.usage import Channel
 from badges.web.security import rate_limited
 from verifier import UnusableInput, read_credential
+from verifier.web.counting import count_verification
 from verifier.web.openapi import openapi_document
-from verifier.web.service import verify_input
+from verifier.web.service import fetch_credential, verify_input
 
 bp = Blueprint("verifier_api", __name__)
 
 #: API verifications per minute from one address.
 API_RATE_LIMIT = "30 per minute"
-_WRAPPER_KEYS = frozenset({"credential", "expectedRecipientEmail"})
+_WRAPPER_KEYS = frozenset({"credential", "url", "expectedRecipientEmail"})
+
+Body = bytes | str | Mapping[str, Any]
 
 
 @bp.post("/api/v1/verify")
 @rate_limited(lambda: API_RATE_LIMIT, methods=("POST",))
 def verify() -> ResponseReturnValue:
     """Verify the credential in the body and return the report."""
-    body, email = _body()
-    report = verify_input(body, expected_recipient_email=email)
+    try:
+        body, email = _body()
+        report = verify_input(body, expected_recipient_email=email)
+    except DomainError:
+        count_verification(Channel.API, None)
+        raise
+    count_verification(Channel.API, report)
     return jsonify(report.to_json())
 
 
@@ -44,7 +54,7 @@ def openapi() -> ResponseReturnValue:
     return jsonify(openapi_document())
 
 
-def _body() -> tuple[bytes | str | Mapping[str, Any], str | None]:
+def _body() -> tuple[Body, str | None]:
     """The credential (bytes, text or parsed object) and the optional expected email."""
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("file")
@@ -56,9 +66,30 @@ def _body() -> tuple[bytes | str | Mapping[str, Any], str | None]:
         return raw, None
     # Parsed by the verifier's bounded reader, not request.get_json (no depth cap there).
     parsed = read_credential(raw)
-    if isinstance(parsed, dict) and "credential" in parsed and set(parsed) <= _WRAPPER_KEYS:
-        email = parsed.get("expectedRecipientEmail")
-        if email is not None and not isinstance(email, str):
-            raise UnusableInput(N_("'expectedRecipientEmail' must be a string."))
-        return parsed["credential"], email or None
+    if (
+        isinstance(parsed, dict)
+        and set(parsed) <= _WRAPPER_KEYS
+        and set(parsed) & {"credential", "url"}
+    ):
+        return _unwrapped(parsed), _email(parsed)
     return parsed, None
+
+
+def _unwrapped(wrapper: Mapping[str, Any]) -> Body:
+    """The wrapped credential, or the document fetched from the wrapped https URL."""
+    if "credential" in wrapper and "url" in wrapper:
+        raise UnusableInput(N_("Send either 'credential' or 'url', not both."))
+    if "credential" in wrapper:
+        credential: Body = wrapper["credential"]
+        return credential
+    url = wrapper["url"]
+    if not isinstance(url, str):
+        raise UnusableInput(N_("'url' must be a string."))
+    return fetch_credential(url.strip())
+
+
+def _email(wrapper: Mapping[str, Any]) -> str | None:
+    email = wrapper.get("expectedRecipientEmail")
+    if email is not None and not isinstance(email, str):
+        raise UnusableInput(N_("'expectedRecipientEmail' must be a string."))
+    return email or None

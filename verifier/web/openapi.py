@@ -12,6 +12,10 @@ from verifier import CheckId, Outcome, Verdict
 
 _CREDENTIAL = {"type": "object", "description": "An Open Badges 3.0 credential (JSON-LD)."}
 _JWS = {"type": "string", "description": "A compact JWS (VC-JWT)."}
+_EMAIL = {
+    "type": "string",
+    "description": "Compared with the hashed recipient; never stored or logged.",
+}
 
 
 def openapi_document() -> dict[str, Any]:
@@ -21,7 +25,12 @@ def openapi_document() -> dict[str, Any]:
         "info": {
             "title": "Smart City Badges verifier",
             "version": "1.0.0",
-            "description": "Verify any Open Badges 3.0 credential, checked in the spec's order.",
+            "description": (
+                "Verify any Open Badges 3.0 credential, checked in the spec's order. Send the"
+                " credential itself, wrapped with an expected recipient email, or its https"
+                " address. Credentials are not stored or logged; only anonymous daily counts"
+                " of verifications are kept."
+            ),
         },
         "paths": {"/api/v1/verify": {"post": _verify_operation()}},
         "components": {"schemas": _schemas()},
@@ -37,7 +46,13 @@ def _verify_operation() -> dict[str, Any]:
             "required": True,
             "content": {
                 "application/json": {
-                    "schema": {"oneOf": [_CREDENTIAL, {"$ref": "#/components/schemas/Request"}]}
+                    "schema": {
+                        "oneOf": [
+                            _CREDENTIAL,
+                            {"$ref": "#/components/schemas/Request"},
+                            {"$ref": "#/components/schemas/UrlRequest"},
+                        ]
+                    }
                 },
                 "text/plain": {"schema": _JWS},
                 "multipart/form-data": {"schema": {"$ref": "#/components/schemas/Upload"}},
@@ -54,7 +69,11 @@ def _verify_operation() -> dict[str, Any]:
             },
             "400": {"description": "Malformed request body.", "content": problem},
             "413": {"description": "The body is larger than the site accepts.", "content": problem},
-            "422": {"description": "Not a credential in any readable format.", "content": problem},
+            "422": {
+                "description": "Not a credential in any readable format, or its address could"
+                " not be fetched.",
+                "content": problem,
+            },
             "429": {"description": "Too many requests; try again in a minute.", "content": problem},
         },
     }
@@ -67,10 +86,24 @@ def _schemas() -> dict[str, Any]:
             "required": ["credential"],
             "properties": {
                 "credential": {"oneOf": [_CREDENTIAL, _JWS]},
-                "expectedRecipientEmail": {
+                "expectedRecipientEmail": _EMAIL,
+            },
+        },
+        "UrlRequest": {
+            "type": "object",
+            "required": ["url"],
+            "description": (
+                "Fetch the credential (JSON, JWS, or a baked PNG or SVG) from an https address."
+                " Only public addresses are fetched; the response size and time are capped."
+            ),
+            "properties": {
+                "url": {
                     "type": "string",
-                    "description": "Compared with the hashed recipient; never stored or logged.",
+                    "format": "uri",
+                    "pattern": "^https://",
+                    "maxLength": 2048,
                 },
+                "expectedRecipientEmail": _EMAIL,
             },
         },
         "Upload": {

@@ -10,10 +10,18 @@ from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
 from badges.errors import N_, DomainError
+from badges.usage import Channel
 from badges.web.security import rate_limited
 from badges.web.translate import _
 from verifier import UnusableInput, VerificationReport
-from verifier.web.presentation import check_lines, headline, local_datetime
+from verifier.web.counting import checked_this_month, count_verification
+from verifier.web.presentation import (
+    check_lines,
+    headline,
+    local_datetime,
+    local_number,
+    localised_params,
+)
 from verifier.web.service import fetch_credential, verify_input
 from verifier.web.summary import summarize
 
@@ -26,7 +34,8 @@ PAGE_RATE_LIMIT = "30 per minute"
 @bp.get("/verify")
 def verify_form() -> ResponseReturnValue:
     """The form: paste JSON or a JWS, upload a baked image or a file, or give an https URL."""
-    return render_template("verifier/form.html")
+    checked = checked_this_month()  # shown only once there is something to show
+    return render_template("verifier/form.html", checked=local_number(checked) if checked else None)
 
 
 @bp.post("/verify")
@@ -37,8 +46,10 @@ def verify() -> ResponseReturnValue:
     try:
         report = verify_input(_submitted(), expected_recipient_email=email or None)
     except DomainError as err:
-        error = _(err.template, **err.params)
-        return render_template("verifier/form.html", error=error), 422
+        count_verification(Channel.PAGE, None)
+        error = _(err.template, **localised_params(err.params))
+        return render_template("verifier/form.html", error=error, checked=None), 422
+    count_verification(Channel.PAGE, report)
     return render_template("verifier/result.html", **_result_context(report))
 
 

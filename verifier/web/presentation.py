@@ -1,4 +1,9 @@
-"""The report in the reader's language: translated check names, outcomes, messages and dates."""
+"""The report in the reader's language: translated check names, outcomes, messages and dates.
+
+The library stays locale-free: a message's dates travel in its ``params`` as ISO 8601 text and
+its numbers as plain digits; here they are translated and formatted for the reader's locale
+(en, de, bg, ro) with Flask-Babel, after the template itself is translated.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
 
-from flask_babel import format_datetime
+from flask_babel import format_datetime, format_decimal
 from flask_babel.speaklater import LazyString
 
 from badges.web.translate import _, _l
 from verifier import Check, CheckId, Outcome, Verdict, VerificationReport
+from verifier.dates import InvalidDate, parse_date
+
+#: Message parameters that hold a date and time (``verifier.checks.check_validity``).
+DATE_PARAMS = frozenset({"date"})
+#: Message parameters that hold a whole number (endorsement counts, input size caps).
+NUMBER_PARAMS = frozenset({"count", "bad", "max"})
 
 CHECK_LABELS: Mapping[CheckId, LazyString] = MappingProxyType(
     {
@@ -81,7 +92,30 @@ def translated_message(check: Check) -> str:
     """The check's message in the reader's language (English when there is no template)."""
     if not check.template:
         return check.message
-    return _(check.template, **check.params)
+    return _(check.template, **localised_params(check.params))
+
+
+def localised_params(params: Mapping[str, object]) -> dict[str, object]:
+    """``params`` with dates and numbers written the reader's way; anything else unchanged."""
+    return {key: _localised(key, value) for key, value in params.items()}
+
+
+def _localised(key: str, value: object) -> object:
+    if key in DATE_PARAMS:
+        try:
+            moment = parse_date(value)
+        except InvalidDate:
+            return value
+        return local_datetime(moment) or value
+    text = str(value)
+    if key in NUMBER_PARAMS and text.isascii() and text.isdigit():
+        return local_number(int(text))
+    return value
+
+
+def local_number(number: int) -> str:
+    """``number`` with the reader's digit grouping (1,234 / 1.234 / 1 234)."""
+    return str(format_decimal(number))
 
 
 def headline(verdict: Verdict) -> str:

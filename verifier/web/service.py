@@ -75,6 +75,9 @@ def fetch_credential(url: str) -> bytes:
     """
     if len(url) > MAX_URL_LENGTH:
         raise UnusableInput(N_("The address is too long."))
+    # Checked here as well as in SafeFetcher, so page and API refuse the same, whatever fetcher.
+    if not url.lower().startswith("https://"):
+        raise UnusableInput(N_("Give an address that starts with https://."))
     fetcher: Fetcher = current_app.extensions[FETCHER_EXTENSION]
     try:
         return fetcher.fetch(url, accept="application/json, image/png, image/svg+xml, */*")
