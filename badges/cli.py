@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from badges import migrate
 from badges.celery import CELERY_EXTENSION
 from badges.context import current_clock, current_database, current_settings
-from badges.demo import DEMO_PASSWORD, load_demo
+from badges.demo import DEMO_PASSWORD, load_demo, public_credential_urls
 from badges.web.health import service_report
 from issuer import Keyring
 from issuer.cli import issuer_group
@@ -64,6 +64,12 @@ def demo_load() -> None:
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for login in logins:
         click.echo(f"  {login.role.value:<15} {login.email}")
+    with database.sessionmaker() as session:
+        urls = public_credential_urls(session, base_url=current_settings().base_url)
+    if urls:
+        click.echo("Public credential pages (shared by the demo participant):")
+        for url in urls:
+            click.echo(f"  {url}")
     click.echo(f"Open {current_settings().base_url}/")
 
 

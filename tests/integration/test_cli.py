@@ -31,11 +31,15 @@ def test_demo_load_is_idempotent(runner: FlaskCliRunner, session: Session) -> No
     for login in DEMO_LOGINS:
         assert roles[login.email].has_role(login.role)
     assert not roles["participant@demo.example"].has_role(Role.ASSESSOR)
-    issuer = session.scalars(select(Issuer)).one()
-    assert issuer.slug == "sofia-smart-city-academy"
-    assert issuer.did is not None
-    assert issuer.did.startswith("did:key:z6Mk")  # BASE_URL is http in tests: did:key
-    assert current_key(session, issuer.id) is not None
+    issuers = session.scalars(select(Issuer).order_by(Issuer.slug)).all()
+    assert [issuer.slug for issuer in issuers] == [
+        "cluj-urban-innovation-lab",
+        "sofia-smart-city-academy",
+    ]
+    for issuer in issuers:
+        assert issuer.did is not None
+        assert issuer.did.startswith("did:key:z6Mk")  # BASE_URL is http in tests: did:key
+        assert current_key(session, issuer.id) is not None
 
 
 def test_db_current_reports_the_head(runner: FlaskCliRunner) -> None:
