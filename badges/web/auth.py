@@ -195,7 +195,7 @@ def register_page() -> ResponseReturnValue:
         else:
             _start_session(user)
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
-            return redirect(url_for("home.index"))
+            return redirect(safe_next(request.args.get("next"), url_for("home.index")))
     elif form.is_submitted():
         status = 422
     return render_template("auth/register.html", form=form), status

@@ -173,3 +173,23 @@ def test_login_is_rate_limited(tmp_path: Path, database_url: str) -> None:
 
     assert statuses == [401, 401, 401, 429]
     assert client.get("/login").status_code == 200  # only attempts are limited, not the page
+
+
+@pytest.mark.parametrize(
+    ("next_", "expected"),
+    [("/backpack/claim/abc", "/backpack/claim/abc"), ("https://evil.example/", "/")],
+)
+def test_register_follows_only_local_next(client: FlaskClient, next_: str, expected: str) -> None:
+    response = client.post(
+        f"/register?next={next_}",
+        data={
+            "csrf_token": csrf_token(client, "/register"),
+            "name": "Ana Petrova",
+            "email": "ana@example.org",
+            "password": TEST_PASSWORD,
+            "confirm": TEST_PASSWORD,
+        },
+    )
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == expected

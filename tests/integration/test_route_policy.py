@@ -21,6 +21,20 @@ PUBLIC_ENDPOINTS = {
     "verifier_pages.verify",  # POST with CSRF, rate-limited, keeps only anonymous daily counts
     "verifier_api.verify",  # JSON API, CSRF-exempt, rate-limited, keeps only anonymous counts
     "verifier_api.openapi",  # the API's description
+    # Credential pages and downloads check visibility themselves (404 unless shared, or the viewer
+    # is the recipient or an admin of the issuer).
+    "issuer_credentials.page",
+    "issuer_credentials.credential_json",
+    "issuer_credentials.credential_png",
+    "issuer_credentials.credential_svg",
+    "issuer_credentials.qr_svg",
+    "issuer_credentials.qr_png",
+    "issuer_credentials.certificate",
+    "issuer_credentials.status_list",  # signed status lists: verifiers must fetch them
+    "issuer_credentials.achievement",  # the achievement a credential's id points at
+    "issuer_credentials.achievement_image",
+    "issuer_credentials.issuer_logo",
+    "issuer_backpack.claim_page",  # GET only: explains the claim link, claims nothing
     "issuer_claims.claim",  # event attendees claim without an account; token, CSRF, rate-limited
     "issuer_claims.confirm",  # the emailed confirmation link; POST with CSRF, single use
 }
