@@ -65,8 +65,8 @@ def templates_folder() -> Path:
 
 def _register_tasks() -> None:
     import badges.tasks  # noqa: F401, PLC0415 - importing registers the tasks with Celery
+    import issuer.bulk_tasks  # noqa: PLC0415 - likewise
     import issuer.tasks  # noqa: F401, PLC0415 - likewise
-    import issuer.bulk_tasks  # noqa: F401, PLC0415 - likewise
 
 
 def _register_blueprints(app: Flask) -> None:

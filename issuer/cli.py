@@ -1,4 +1,4 @@
-"""``badges issuer create`` and ``badges issuer keys generate|rotate|remove|list|rotate-kek``.
+"""``badges issuer create|revoke|suspend|unsuspend``, ``badges issuer keys …`` (issue #4).
 
 Thin adapters: parse, call one domain function inside ``session_scope`` (which commits), print
 public facts only. Key material never reaches the terminal.
@@ -27,8 +27,9 @@ from issuer import (
     rotate_key,
     rotate_key_encryption_key,
 )
+from issuer.status import credential_by_public_id, revoke, suspend, unsuspend
 
-issuer_group = AppGroup("issuer", help="Issuers and their signing keys.")
+issuer_group = AppGroup("issuer", help="Issuers, their signing keys, revocation and suspension.")
 keys_group = AppGroup("keys", help="Generate, rotate and remove issuers' signing keys.")
 issuer_group.add_command(keys_group)
 
@@ -144,3 +145,42 @@ def rotate_kek() -> None:
         f"Re-encrypted {count} signing key(s) under the newest key-encryption key. "
         "Older keys can now be dropped from BADGES_KEK."
     )
+
+
+_REASON = click.option("--reason", required=True, help="Why (kept in the badge's audit log).")
+
+
+@issuer_group.command("revoke")
+@click.argument("credential_uuid")
+@_REASON
+def revoke_command(credential_uuid: str, reason: str) -> None:
+    """Revoke badge CREDENTIAL_UUID for good; verifiers see it within minutes."""
+    with _transaction() as session:
+        credential = credential_by_public_id(session, credential_uuid)
+        revoke(session, credential.id, reason=reason, now=current_clock().now())
+        public_id = credential.public_id
+    click.echo(f"Revoked {public_id}.")
+
+
+@issuer_group.command("suspend")
+@click.argument("credential_uuid")
+@_REASON
+def suspend_command(credential_uuid: str, reason: str) -> None:
+    """Suspend badge CREDENTIAL_UUID until it is unsuspended."""
+    with _transaction() as session:
+        credential = credential_by_public_id(session, credential_uuid)
+        suspend(session, credential.id, reason=reason, now=current_clock().now())
+        public_id = credential.public_id
+    click.echo(f"Suspended {public_id}.")
+
+
+@issuer_group.command("unsuspend")
+@click.argument("credential_uuid")
+@_REASON
+def unsuspend_command(credential_uuid: str, reason: str) -> None:
+    """Lift the suspension of badge CREDENTIAL_UUID."""
+    with _transaction() as session:
+        credential = credential_by_public_id(session, credential_uuid)
+        unsuspend(session, credential.id, reason=reason, now=current_clock().now())
+        public_id = credential.public_id
+    click.echo(f"Unsuspended {public_id}.")

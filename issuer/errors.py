@@ -57,3 +57,33 @@ class AchievementNotFound(NotFound):
     """No achievement with that id, or not one of the issuer's."""
 
     code = "achievement_not_found"
+
+
+class InvalidAchievement(InvalidInput):
+    """An achievement field breaks a rule; ``field`` names it."""
+
+    code = "invalid_achievement"
+
+
+class InvalidImage(InvalidInput):
+    """An uploaded badge image or logo is not a safe PNG or SVG within the limits."""
+
+    code = "invalid_image"
+
+
+class AchievementArchived(Conflict):
+    """The achievement is archived, so it can no longer be awarded."""
+
+    code = "achievement_archived"
+
+
+class InvalidRecipient(InvalidInput):
+    """The recipient's name or email address is unusable."""
+
+    code = "invalid_recipient"
+
+
+class StatusConflict(Conflict):
+    """The status change does not fit the credential's state (revoked twice, for instance)."""
+
+    code = "status_conflict"

@@ -11,11 +11,15 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from badges.accounts import User, normalise_email
 from badges.errors import N_
 from badges.jsonld.loader import StaticDocumentLoader
 from badges.ob3 import (
@@ -24,19 +28,24 @@ from badges.ob3 import (
 from badges.ob3 import (
     AchievementCredential,
     AchievementSubject,
+    Alignment,
     Criteria,
+    Image,
     JsonObject,
     hashed_email,
     to_json_ld,
 )
 from badges.outbox import defer
 from badges.proofs import create_proof
-from issuer.errors import AchievementNotFound
+from issuer.achievements import alignments_of
+from issuer.errors import AchievementArchived, AchievementNotFound, InvalidRecipient
 from issuer.identity import did_documents, issuer_profile
 from issuer.keys import Keyring, signer_for
 from issuer.models import Achievement, Credential, Issuance, Issuer, StatusEntry, StatusList
+from issuer.notify import notify_recipient
 from issuer.status import (
     REVOCATION,
+    SUSPENSION,
     allocate_index,
     current_list,
     status_list_credential,
@@ -58,23 +67,56 @@ def request_issuance(
     recipient_name: str,
     recipient_email: str,
     now: datetime,
+    recipient_user_id: int | None = None,
+    requested_by_id: int | None = None,
 ) -> Issuance:
-    """Record a pending issuance; the credential is issued by a task sent after commit."""
+    """Record a pending issuance; the credential is issued by a task sent after commit.
+
+    The email is normalised (trimmed, lower-cased) so that the recipient's account finds it.
+    """
     achievement = session.get(Achievement, achievement_id)
     if achievement is None or achievement.issuer_id != issuer_id:
         raise AchievementNotFound(N_("No achievement %(id)s."), params={"id": achievement_id})
+    if achievement.archived_at is not None:
+        raise AchievementArchived(N_("This achievement is archived and can no longer be awarded."))
+    name, email = _recipient(recipient_name, recipient_email)
+    if recipient_user_id is None:
+        recipient_user_id = session.scalar(select(User.id).where(User.email == email))
     issuance = Issuance(
         issuer_id=issuer_id,
         achievement_id=achievement_id,
-        recipient_name=recipient_name,
-        recipient_email=recipient_email,
+        recipient_name=name,
+        recipient_email=email,
         state=PENDING,
         requested_at=now,
+        recipient_user_id=recipient_user_id,
+        requested_by_id=requested_by_id,
     )
     session.add(issuance)
     session.flush()
     defer(session, ISSUE_CREDENTIAL_TASK, issuance.id)
     return issuance
+
+
+def _recipient(name: str, email: str) -> tuple[str, str]:
+    """A usable recipient name and normalised email address, or InvalidRecipient."""
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise InvalidRecipient(
+            N_("Give the recipient's name (at most 200 characters)."), field="recipient_name"
+        )
+    address = normalise_email(email or "")
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        raise InvalidRecipient(
+            N_("Give a valid email address for the recipient."), field="recipient_email"
+        ) from None
+    if len(address) > 320:
+        raise InvalidRecipient(
+            N_("Give a valid email address for the recipient."), field="recipient_email"
+        )
+    return name, address
 
 
 def complete_issuance(
@@ -99,12 +141,16 @@ def complete_issuance(
     issuer = session.get_one(Issuer, issuance.issuer_id)
     achievement = session.get_one(Achievement, issuance.achievement_id)
     loader = loader if loader is not None else StaticDocumentLoader()
-    # Revocation only: OB 3.0's schema allows one credentialStatus object, so a suspension
-    # entry as well would fail it (reference/ob3-spec.md, credentialStatus).
-    status_list = _signed_list(
-        session, issuer.id, REVOCATION, keyring=keyring, base_url=base_url, now=now, loader=loader
-    )
-    entry = allocate_index(session, status_list)
+    # Revocation always; suspension only when the achievement allows it, since OB 3.0's schema
+    # allows one credentialStatus object and a list fails it (reference/ob3-spec.md §4.3).
+    purposes = (REVOCATION, SUSPENSION) if achievement.allow_suspension else (REVOCATION,)
+    lists = [
+        _signed_list(
+            session, issuer.id, purpose, keyring=keyring, base_url=base_url, now=now, loader=loader
+        )
+        for purpose in purposes
+    ]
+    entries = [allocate_index(session, status_list) for status_list in lists]
     public_id = str(uuid.uuid4())
     valid_until = (
         now + timedelta(days=achievement.validity_days) if achievement.validity_days else None
@@ -113,28 +159,30 @@ def complete_issuance(
         _credential_model(issuer, achievement, issuance, base_url=base_url, public_id=public_id,
                           now=now, valid_until=valid_until)
     )  # fmt: skip
-    unsigned["credentialStatus"] = _status_entry(base_url, status_list, entry)
+    status = [_status_entry(base_url, sl, e) for sl, e in zip(lists, entries, strict=True)]
+    unsigned["credentialStatus"] = status[0] if len(status) == 1 else list(status)
     signer = signer_for(session, issuer.id, keyring=keyring)
     signed = create_proof(unsigned, signer=signer, created=now, loader=loader)
-    failure = _self_check(
-        session, signed, issuer, status_list, base_url=base_url, loader=loader, now=now
-    )
+    failure = _self_check(session, signed, issuer, lists, base_url=base_url, loader=loader, now=now)
     issuance.completed_at = now
     if failure is not None:
-        return _fail(session, issuance, entry, failure)
-    return _store(session, issuance, signed, entry, now=now, valid_until=valid_until)
+        return _fail(session, issuance, entries, failure)
+    credential = _store(session, issuance, signed, entries, now=now, valid_until=valid_until)
+    notify_recipient(session, issuance, credential, base_url=base_url, now=now)
+    return issuance
 
 
 def _store(
     session: Session,
     issuance: Issuance,
     signed: JsonObject,
-    entry: StatusEntry,
+    entries: list[StatusEntry],
     *,
     now: datetime,
     valid_until: datetime | None,
-) -> Issuance:
-    """Keep the verified credential and tie its reserved status entry to it."""
+) -> Credential:
+    """Keep the verified credential and tie its reserved status entries to it."""
+    entry, suspension = entries[0], (entries[1] if len(entries) > 1 else None)
     credential_id = str(signed["id"])
     credential = Credential(
         public_id=credential_id.removeprefix("urn:uuid:"),
@@ -146,14 +194,17 @@ def _store(
         status_list_id=entry.status_list_id,
         status_index=entry.status_index,
         suspended=False,
+        suspension_list_id=suspension.status_list_id if suspension else None,
+        suspension_index=suspension.status_index if suspension else None,
     )
     session.add(credential)
     session.flush()
-    entry.credential_id = credential.id
+    for reserved in entries:
+        reserved.credential_id = credential.id
     issuance.state = ISSUED
     session.flush()
     log.info("Issued credential %s for issuance %s.", credential_id, issuance.id)
-    return issuance
+    return credential
 
 
 def _signed_list(
@@ -187,14 +238,17 @@ def _status_entry(base_url: str, status_list: StatusList, entry: StatusEntry) ->
     }
 
 
-def _fail(session: Session, issuance: Issuance, entry: StatusEntry, failure: str) -> Issuance:
-    """Mark the issuance failed and raise the alarm; its reserved index goes back to the list."""
+def _fail(
+    session: Session, issuance: Issuance, entries: list[StatusEntry], failure: str
+) -> Issuance:
+    """Mark the issuance failed and raise the alarm; its reserved indexes go back to the lists."""
     log.critical(
         "ALARM: credential for issuance %s failed its self-check and was not stored: %s",
         issuance.id,
         failure,
     )
-    session.delete(entry)
+    for entry in entries:
+        session.delete(entry)
     issuance.state = FAILED
     issuance.failure_reason = failure
     session.flush()
@@ -234,6 +288,9 @@ def _credential_model(
                 criteria=Criteria(narrative=achievement.criteria_narrative),
                 achievement_type=achievement.achievement_type,
                 version=str(achievement.version),
+                image=_image(achievement, base_url),
+                alignment=tuple(_alignment(item) for item in alignments_of(achievement)),
+                in_language=achievement.language,
             ),
         ),
     )
@@ -243,19 +300,101 @@ def _self_check(
     session: Session,
     signed: dict[str, Any],
     issuer: Issuer,
-    status_list: StatusList,
+    lists: list[StatusList],
     *,
     base_url: str,
     loader: StaticDocumentLoader,
     now: datetime,
 ) -> str | None:
     """Verify offline as a stranger would; return why it failed, or None."""
-    url = status_list_url(base_url, status_list.id)
-    published = json.loads(status_list.credential_json or "{}")
-    fetcher = MapFetcher({**did_documents(session, issuer), url: published})
+    published = {
+        status_list_url(base_url, status_list.id): json.loads(status_list.credential_json or "{}")
+        for status_list in lists
+    }
+    fetcher = MapFetcher({**did_documents(session, issuer), **published})
     report = verify_credential(signed, loader=loader, fetcher=fetcher, now=now)
     if report.verified:
         return None
     return "; ".join(
         f"{check.id}: {check.message}" for check in report.checks if check.outcome == Outcome.FAIL
     )
+
+
+def _image(achievement: Achievement, base_url: str) -> Image | None:
+    """OB ``Image`` of an achievement with an uploaded image (served by the public pages)."""
+    if achievement.image_media_type is None:
+        return None
+    return Image(id=f"{base_url}/achievements/{achievement.id}/image")
+
+
+def _alignment(item: dict[str, str]) -> Alignment:
+    return Alignment(
+        target_name=item["targetName"],
+        target_url=item["targetUrl"],
+        target_framework=item.get("targetFramework"),
+        target_code=item.get("targetCode"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedRow:
+    """One line of the admin's issued list: the request, what was awarded, the credential."""
+
+    issuance: Issuance
+    achievement_name: str
+    credential: Credential | None
+
+    def state(self, now: datetime) -> str:
+        """pending, failed, issued, revoked, suspended or expired, as the admin sees it."""
+        credential = self.credential
+        if credential is None:
+            return self.issuance.state
+        if credential.revoked_at is not None:
+            return "revoked"
+        if credential.suspended:
+            return "suspended"
+        if credential.valid_until is not None and credential.valid_until <= now:
+            return "expired"
+        return ISSUED
+
+
+def list_issued(
+    session: Session,
+    issuer_id: int,
+    *,
+    search: str = "",
+    before: int | None = None,
+    limit: int = 50,
+) -> list[IssuedRow]:
+    """Newest first, ``limit`` rows below issuance id ``before`` (keyset paging, no OFFSET).
+
+    ``search`` matches the start of the recipient's email or name, case-insensitively, so that
+    an index can serve it even with a million issuances.
+    """
+    query = (
+        select(Issuance, Achievement.name, Credential)
+        .join(Achievement, Achievement.id == Issuance.achievement_id)
+        .outerjoin(Credential, Credential.issuance_id == Issuance.id)
+        .where(Issuance.issuer_id == issuer_id)
+    )
+    text = search.strip().lower()
+    if text:
+        pattern = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            Issuance.recipient_email.like(pattern, escape="\\")
+            | func.lower(Issuance.recipient_name).like(pattern, escape="\\")
+        )
+    if before is not None:
+        query = query.where(Issuance.id < before)
+    rows = session.execute(query.order_by(Issuance.id.desc()).limit(limit)).all()
+    return [IssuedRow(issuance, name, credential) for issuance, name, credential in rows]
+
+
+def issuance_counts(session: Session, issuer_id: int) -> dict[str, int]:
+    """How many issuances of the issuer are in each state (pending, issued, failed)."""
+    rows = session.execute(
+        select(Issuance.state, func.count())
+        .where(Issuance.issuer_id == issuer_id)
+        .group_by(Issuance.state)
+    ).all()
+    return {str(state): int(count) for state, count in rows}

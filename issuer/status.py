@@ -14,19 +14,19 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from badges.errors import N_
+from badges.errors import N_, InvalidInput
 from badges.jsonld.contexts import VC_V2_CONTEXT
 from badges.jsonld.loader import StaticDocumentLoader
 from badges.ob3 import format_timestamp
 from badges.outbox import defer
 from badges.proofs import create_proof
 from badges.statuslist import MINIMUM_ENTRIES, StatusBits
-from issuer.errors import CredentialNotFound, StatusListNotFound
+from issuer.errors import CredentialNotFound, StatusConflict, StatusListNotFound
 from issuer.keys import Keyring, signer_for
-from issuer.models import Credential, StatusEntry, StatusList
+from issuer.models import Credential, StatusEntry, StatusEvent, StatusList
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +34,12 @@ PUBLISH_STATUS_LIST_TASK = "issuer.publish_status_list"
 #: How long a verifier may cache a status list credential: its ``ttl`` (§2.2, in milliseconds)
 #: and the ``Cache-Control: max-age`` of ``GET /status/<id>`` say the same.
 STATUS_LIST_TTL = timedelta(minutes=5)
-REVOCATION = "revocation"
-#: Random draws before giving up on a nearly full list (each draw hits a used index with the
-#: list's fill ratio as probability). Starting a new list when one fills is not built yet.
+REVOCATION, SUSPENSION = "revocation", "suspension"
+#: ``StatusEvent.action`` values.
+REVOKE, SUSPEND, UNSUSPEND = "revoke", "suspend", "unsuspend"
+MAX_REASON_LENGTH = 1000
+#: Random draws before giving up on a list (each draw hits a used index with the list's fill
+#: ratio as probability). A list is retired at half full, so 64 draws practically never fail.
 _MAX_DRAWS = 64
 
 
@@ -46,14 +49,18 @@ def status_list_url(base_url: str, list_id: int) -> str:
 
 
 def current_list(session: Session, issuer_id: int, *, purpose: str, now: datetime) -> StatusList:
-    """The issuer's newest list for ``purpose``, created (empty, unsigned) when there is none."""
+    """The issuer's newest list for ``purpose``; a new (empty, unsigned) one when none has room.
+
+    A list counts as full at half its size: random draws stay cheap, and the used indexes stay
+    a minority of the list (herd privacy, §6.1).
+    """
     status_list = session.scalars(
         select(StatusList)
         .where(StatusList.issuer_id == issuer_id, StatusList.purpose == purpose)
         .order_by(StatusList.id.desc())
         .limit(1)
     ).first()
-    if status_list is None:
+    if status_list is None or _used(session, status_list.id) >= status_list.size // 2:
         status_list = StatusList(
             issuer_id=issuer_id,
             purpose=purpose,
@@ -65,6 +72,18 @@ def current_list(session: Session, issuer_id: int, *, purpose: str, now: datetim
         session.add(status_list)
         session.flush()
     return status_list
+
+
+def _used(session: Session, list_id: int) -> int:
+    """Allocated indexes of a list (counted on the unique index, never loading rows)."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(StatusEntry)
+            .where(StatusEntry.status_list_id == list_id)
+        )
+        or 0
+    )
 
 
 def allocate_index(session: Session, status_list: StatusList) -> StatusEntry:
@@ -84,15 +103,104 @@ def allocate_index(session: Session, status_list: StatusList) -> StatusEntry:
     raise RuntimeError(f"status list {status_list.id} is too full to allocate from")
 
 
-def revoke(session: Session, credential_id: int, *, reason: str, now: datetime) -> Credential:
-    """Revoke for good: set the credential's bit; the list is re-signed after commit."""
+def revoke(
+    session: Session, credential_id: int, *, reason: str, now: datetime, actor_id: int | None = None
+) -> Credential:
+    """Revoke for good: set the credential's bit and log why; the list is re-signed after commit."""
     credential = _credential(session, credential_id)
-    if credential.revoked_at is None:
-        credential.revoked_at = now
-        credential.revocation_reason = reason
-        _set_bit(session, credential.status_list_id, credential.status_index, 1, now=now)
-        log.info("Revoked credential %s: %s", credential.public_id, reason)
+    reason = _reason(reason)
+    if credential.revoked_at is not None:
+        raise StatusConflict(
+            N_("This badge was already revoked on %(date)s."),
+            params={"date": credential.revoked_at.date().isoformat()},
+        )
+    credential.revoked_at = now
+    credential.revocation_reason = reason
+    _set_bit(session, credential.status_list_id, credential.status_index, 1, now=now)
+    _record(session, credential, REVOKE, reason=reason, actor_id=actor_id, now=now)
+    log.info("Revoked credential %s: %s", credential.public_id, reason)
     return credential
+
+
+def suspend(
+    session: Session, credential_id: int, *, reason: str, now: datetime, actor_id: int | None = None
+) -> Credential:
+    """Put on hold (reversible); only for credentials that have a suspension entry."""
+    return _change_suspension(session, credential_id, True, reason, now=now, actor_id=actor_id)
+
+
+def unsuspend(
+    session: Session, credential_id: int, *, reason: str, now: datetime, actor_id: int | None = None
+) -> Credential:
+    """Lift a suspension: the credential verifies again once the list is re-signed."""
+    return _change_suspension(session, credential_id, False, reason, now=now, actor_id=actor_id)
+
+
+def status_events(session: Session, credential_id: int) -> list[StatusEvent]:
+    """The credential's audit log, oldest first."""
+    return list(
+        session.scalars(
+            select(StatusEvent)
+            .where(StatusEvent.credential_id == credential_id)
+            .order_by(StatusEvent.at, StatusEvent.id)
+        )
+    )
+
+
+def _change_suspension(
+    session: Session,
+    credential_id: int,
+    suspended: bool,
+    reason: str,
+    *,
+    now: datetime,
+    actor_id: int | None,
+) -> Credential:
+    credential = _credential(session, credential_id)
+    reason = _reason(reason)
+    if credential.suspension_list_id is None or credential.suspension_index is None:
+        raise StatusConflict(N_("This badge cannot be suspended."))
+    if credential.revoked_at is not None:
+        raise StatusConflict(N_("This badge was revoked; it cannot be suspended or reinstated."))
+    if credential.suspended == suspended:
+        raise StatusConflict(
+            N_("This badge is already suspended.")
+            if suspended
+            else N_("This badge is not suspended.")
+        )
+    credential.suspended = suspended
+    value = 1 if suspended else 0
+    _set_bit(session, credential.suspension_list_id, credential.suspension_index, value, now=now)
+    action = SUSPEND if suspended else UNSUSPEND
+    _record(session, credential, action, reason=reason, actor_id=actor_id, now=now)
+    log.info("%s credential %s: %s", action, credential.public_id, reason)
+    return credential
+
+
+def _reason(reason: str) -> str:
+    text = (reason or "").strip()
+    if not text or len(text) > MAX_REASON_LENGTH:
+        raise InvalidInput(
+            N_("Give a reason of at most 1000 characters."), code="invalid_reason", field="reason"
+        )
+    return text
+
+
+def _record(
+    session: Session,
+    credential: Credential,
+    action: str,
+    *,
+    reason: str,
+    actor_id: int | None,
+    now: datetime,
+) -> None:
+    session.add(
+        StatusEvent(
+            credential_id=credential.id, action=action, reason=reason, actor_id=actor_id, at=now
+        )
+    )
+    session.flush()
 
 
 def status_list_credential(
@@ -124,6 +232,7 @@ def status_list_credential(
             "type": "BitstringStatusList",
             "statusPurpose": status_list.purpose,
             "encodedList": status_list.encoded_list,
+            "ttl": int(STATUS_LIST_TTL.total_seconds() * 1000),
         },
     }
     signed = create_proof(document, signer=signer, created=now, loader=loader)
@@ -143,6 +252,15 @@ def _set_bit(session: Session, list_id: int, index: int, value: int, *, now: dat
     session.flush()
     # Publish after commit: a verifier must never see bits the transaction did not keep.
     defer(session, PUBLISH_STATUS_LIST_TASK, list_id)
+
+
+def credential_by_public_id(session: Session, public_id: str) -> Credential:
+    """The credential whose ``urn:uuid:`` is ``public_id``; CredentialNotFound otherwise."""
+    uuid = public_id.strip().lower().removeprefix("urn:uuid:")
+    credential = session.scalar(select(Credential).where(Credential.public_id == uuid))
+    if credential is None:
+        raise CredentialNotFound(N_("No badge %(id)s."), params={"id": public_id[:100]})
+    return credential
 
 
 def _credential(session: Session, credential_id: int) -> Credential:

@@ -39,14 +39,14 @@ from issuer.web.credentials import local_date
 bp = Blueprint("issuer_backpack", __name__)
 
 
-class SharingForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF is untyped (FlaskForm is Any)
+class SharingForm(FlaskForm):
     """Who may see a badge's page: anyone with the link, and whether it shows the name."""
 
     shared = BooleanField(_l("Anyone with the link can see this badge"))
     show_name = BooleanField(_l("Show my name on the public page"))
 
 
-class ClaimForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF is untyped (FlaskForm is Any)
+class ClaimForm(FlaskForm):
     """Claiming is a POST with a CSRF token."""
 
 

@@ -36,14 +36,14 @@ bp = Blueprint("issuer_bulk", __name__, url_prefix="/issuer/<slug>/bulk")
 SAMPLE_CSV = "name,email\nAna Petrova,ana@example.org\nJonas Weber,jonas@example.org\n"
 
 
-class BulkUploadForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF is untyped (FlaskForm is Any)
+class BulkUploadForm(FlaskForm):
     """The achievement to award and the recipients' CSV file."""
 
     achievement = SelectField(_l("Badge to award"), coerce=int)
     file = FileField(_l("CSV file with the recipients"), validators=[FileRequired()])
 
 
-class ActionForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF is untyped (FlaskForm is Any)
+class ActionForm(FlaskForm):
     """Confirm and cancel are POSTs carrying only the CSRF token."""
 
 

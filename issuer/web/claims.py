@@ -55,7 +55,7 @@ bp = Blueprint("issuer_claims", __name__)
 CLAIM_RATE_LIMIT = "10 per minute"
 
 
-class WindowForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF is untyped (FlaskForm is Any)
+class WindowForm(FlaskForm):
     """A new claim window; it closes after a number of minutes or at a UTC time."""
 
     event_name = StringField(_l("Event name"), validators=[DataRequired(), Length(max=200)])
@@ -73,7 +73,7 @@ class WindowForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF is untyped (Flas
     )
 
 
-class ClaimForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF is untyped (FlaskForm is Any)
+class ClaimForm(FlaskForm):
     """An attendee's name and email."""
 
     name = StringField(_l("Your full name"), validators=[DataRequired(), Length(max=200)])

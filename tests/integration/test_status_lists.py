@@ -17,6 +17,7 @@ from issuer import (
     StatusList,
     revoke,
 )
+from issuer.errors import StatusConflict
 from issuer.status import REVOCATION, allocate_index, current_list
 from tests.environment import NOW
 from tests.integration.test_issuance import issue, make_achievement, verify_stored
@@ -87,13 +88,18 @@ def test_revoking_publishes_the_bit_and_the_verifier_reports_it(
     assert status_reason(session, credential) == "revoked"
 
 
-def test_revoking_twice_changes_nothing_more(session: Session, credential: Credential) -> None:
+def test_revoking_twice_is_refused_and_changes_nothing_more(
+    session: Session, credential: Credential
+) -> None:
     revoke(session, credential.id, reason="Issued in error", now=NOW)
     session.commit()
     version = session.get_one(StatusList, credential.status_list_id).version
 
-    revoke(session, credential.id, reason="Again", now=NOW)
+    with pytest.raises(StatusConflict) as raised:
+        revoke(session, credential.id, reason="Again", now=NOW)
     session.commit()
+
+    assert raised.value.message == "This badge was already revoked on 2026-11-25."
 
     assert session.get_one(StatusList, credential.status_list_id).version == version
     assert credential.revocation_reason == "Issued in error"
