@@ -17,12 +17,15 @@ from badges.errors import DomainError
 from paths import (
     FrameworkInvalid,
     FrameworkSpec,
+    PathInvalid,
     export_framework_csv,
     export_framework_json,
     import_framework,
+    import_paths,
     list_frameworks,
     load_framework_csv,
     load_framework_json,
+    load_paths_json,
 )
 
 paths_group = AppGroup("paths", help="Competence framework and validation paths.")
@@ -102,3 +105,23 @@ def frameworks_command() -> None:
             imported = framework.imported_at.isoformat(timespec="seconds")
             title = framework.title_for("en")
             click.echo(f"{framework.code}\t{framework.version}\t{imported}\t{title}")
+
+
+@paths_group.command("import-paths")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_paths_command(file: Path) -> None:
+    """Import (and publish) the validation paths in FILE; the same file twice changes nothing."""
+    try:
+        spec = load_paths_json(file.read_bytes(), str(file))
+        with current_database().session_scope() as session:
+            results = import_paths(session, spec, now=current_clock().now())
+    except PathInvalid as err:
+        for issue in err.issues:
+            click.echo(str(issue), err=True)
+        click.echo(err.message, err=True)
+        raise SystemExit(1) from err
+    except DomainError as err:
+        raise click.ClickException(err.message) from err
+    for result in results:
+        done = "Imported" if result.created else "Already imported, unchanged:"
+        click.echo(f"{done} path {result.code} version {result.version}.")

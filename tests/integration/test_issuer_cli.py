@@ -8,15 +8,15 @@ import pytest
 from cryptography.fernet import Fernet
 from flask import Flask
 from flask.testing import FlaskCliRunner
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from badges.accounts import Organisation
+from badges.accounts import Organisation, create_organisation
 from badges.app import create_app
 from badges.config import Settings
 from badges.context import current_database
 from issuer import Issuer, SigningKey
-from tests.environment import make_settings
+from tests.environment import NOW, make_settings
 
 KEK = Fernet.generate_key().decode()
 
@@ -65,17 +65,28 @@ def test_create_generate_rotate_and_list(runner: FlaskCliRunner, session: Sessio
 
 
 def test_create_uses_an_existing_organisation(runner: FlaskCliRunner, session: Session) -> None:
-    runner.invoke(args=["demo", "load"])
-    # The demo makes its first organisation an issuer; the second is an organisation only.
-    slug = session.scalars(select(Organisation.slug).order_by(Organisation.id.desc())).first()
-    assert slug is not None
+    create_organisation(session, slug="cluj-city-hall", name="Cluj City Hall", now=NOW)
+    session.commit()
 
-    result = runner.invoke(args=["issuer", "create", slug, "--name", "Issuer name"])
+    result = runner.invoke(args=["issuer", "create", "cluj-city-hall", "--name", "Issuer name"])
 
     assert result.exit_code == 0, result.output
-    issuer = session.scalars(select(Issuer).where(Issuer.slug == slug)).one()
-    assert issuer.organisation.slug == slug
-    assert session.scalar(select(Organisation).where(Organisation.slug == slug)) is not None
+    issuer = session.scalars(select(Issuer).where(Issuer.slug == "cluj-city-hall")).one()
+    assert issuer.organisation.slug == "cluj-city-hall"
+    assert session.scalar(select(func.count()).select_from(Organisation)) == 1
+
+
+def test_create_refuses_an_organisation_that_is_already_an_issuer(
+    runner: FlaskCliRunner, session: Session
+) -> None:
+    runner.invoke(args=["demo", "load"])
+    slug = session.scalars(select(Issuer.slug).order_by(Issuer.id)).first()
+    assert slug is not None
+
+    result = runner.invoke(args=["issuer", "create", slug, "--name", "Second issuer"])
+
+    assert result.exit_code == 1
+    assert "already an issuer" in result.output
 
 
 def test_rotate_kek_re_encrypts_and_prints_no_key_material(
