@@ -44,13 +44,36 @@ from issuer import (
     revoke,
     status_list_credential,
 )
-from paths import import_framework, load_framework_json
+from paths import (
+    Enrolment,
+    EvidenceItem,
+    Requirement,
+    ValidationPath,
+    enrol,
+    import_framework,
+    import_paths,
+    load_framework_json,
+    load_paths_json,
+    self_assess,
+    submit_evidence,
+)
 
 #: Shared by every demo account; the demo is for looking around, never for real people.
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed on purpose, demo only
 
 #: The smart-city framework written for the demo (paths/data/README.md says what it is).
 DEMO_FRAMEWORK = files("paths") / "data" / "smart_city_framework.json"
+#: Three published validation paths on that framework.
+DEMO_PATHS = files("paths") / "data" / "demo_paths.json"
+#: The path the demo participant is working through.
+IN_PROGRESS_PATH = "scpm"
+DEMO_ANSWERS = (
+    "I mapped the stakeholders of the Sofia air-quality pilot: the district administration, "
+    "two schools, the public transport operator and a residents' association. The map and "
+    "how I involved each group are in the attached summary.",
+    "Project charter for the smart street-lighting pilot in Lozenets: goals, scope, budget "
+    "of 180,000 EUR, a 14-month schedule and the risks we track.",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +247,74 @@ def load_demo(
             recipient=recipient,
             admin=admin,
         )
+    import_paths(session, load_paths_json(DEMO_PATHS.read_bytes(), str(DEMO_PATHS)), now=now)
+    _enrolment_in_progress(session, users[PARTICIPANT_EMAIL], now=now)
     return DEMO_LOGINS
+
+
+def _enrolment_in_progress(session: Session, participant: User, *, now: datetime) -> None:
+    """The participant is on the project manager path: self-assessed, two answers submitted.
+
+    Only text and link evidence, so the demo needs no evidence store; the answers wait in the
+    assessors' queue.
+    """
+    path = session.scalars(
+        select(ValidationPath).where(
+            ValidationPath.code == IN_PROGRESS_PATH, ValidationPath.state == "published"
+        )
+    ).first()
+    if path is None or session.scalar(
+        select(Enrolment.id).where(
+            Enrolment.path_id == path.id, Enrolment.user_id == participant.id
+        )
+    ):
+        return
+    enrolment = enrol(session, path.id, user_id=participant.id, now=now)
+    requirements = session.scalars(
+        select(Requirement).where(Requirement.path_id == path.id).order_by(Requirement.position)
+    ).all()
+    elements = list(dict.fromkeys(requirement.element_id for requirement in requirements))
+    levels = dict(zip(elements, (6, 5, 4, 3), strict=False))
+    self_assess(session, enrolment.id, user_id=participant.id, levels=levels, now=now)
+    answerable = [
+        requirement
+        for requirement in requirements
+        if requirement.stage == "documentation"
+        and {"text", "link"} & set(requirement.evidence_kinds)
+        and requirement.min_items == 1
+    ]
+    for requirement, answer in zip(answerable, DEMO_ANSWERS, strict=False):
+        item = (
+            EvidenceItem.of_text(answer)
+            if "text" in requirement.evidence_kinds
+            else EvidenceItem.of_link("https://example.org/sofia-pilot-report")
+        )
+        submit_evidence(
+            session,
+            enrolment.id,
+            requirement.id,
+            user_id=participant.id,
+            items=[item],
+            store=_NO_FILES,
+            max_upload_mb=1,
+            now=now,
+        )
+
+
+class _NoFiles:
+    """An evidence store for answers without files: the demo never stores one."""
+
+    def put(self, data: bytes) -> str:  # pragma: no cover - never called: no demo files
+        raise RuntimeError("the demo submits no files")
+
+    def open(self, sha256: str) -> bytes:  # pragma: no cover
+        raise RuntimeError("the demo submits no files")
+
+    def delete(self, sha256: str) -> None:  # pragma: no cover
+        raise RuntimeError("the demo submits no files")
+
+
+_NO_FILES = _NoFiles()
 
 
 def public_credential_urls(session: Session, *, base_url: str) -> list[str]:

@@ -23,7 +23,7 @@ from issuer import (
     current_key,
     did_documents,
 )
-from paths import list_frameworks
+from paths import Enrolment, Submission, ValidationPath, gap_map, list_frameworks
 from tests.environment import NOW
 from verifier import CheckId, MapFetcher, Outcome, VerificationReport, verify_credential
 
@@ -189,3 +189,20 @@ def test_the_demo_framework_is_imported_once(runner: FlaskCliRunner, session: Se
     assert again.exit_code == 0, again.output
     frameworks = list_frameworks(session)
     assert [(f.code, f.version) for f in frameworks] == [("smart-city-referent", "1.0.0")]
+
+
+@pytest.mark.usefixtures("loaded")
+def test_the_participant_is_part_way_through_a_path(session: Session) -> None:
+    participant = session.scalars(select(User).where(User.email == PARTICIPANT_EMAIL)).one()
+    enrolment = session.scalars(select(Enrolment).where(Enrolment.user_id == participant.id)).one()
+
+    assert enrolment.state == "active"
+    states = session.scalars(
+        select(Submission.state).where(Submission.enrolment_id == enrolment.id)
+    ).all()
+    assert states == ["submitted", "submitted"]
+    assert len(gap_map(session, enrolment)) > 0
+    published = session.scalars(
+        select(ValidationPath.code).where(ValidationPath.state == "published")
+    ).all()
+    assert sorted(published) == ["iot-sensor-networks", "scpd", "scpm"]
