@@ -177,6 +177,18 @@ class Issuance(Base):
     """A request to award an achievement: pending until the worker issues (or fails) it."""
 
     __tablename__ = "issuances"
+    __table_args__ = (
+        # The admin's issued list: newest first per issuer, counts by state, search by email
+        # prefix (text_pattern_ops lets PostgreSQL use the index for LIKE 'x%').
+        Index("ix_issuances_issuer_id_id", "issuer_id", "id"),
+        Index("ix_issuances_issuer_id_state", "issuer_id", "state"),
+        Index(
+            "ix_issuances_issuer_id_recipient_email",
+            "issuer_id",
+            "recipient_email",
+            postgresql_ops={"recipient_email": "text_pattern_ops"},
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     issuer_id: Mapped[int] = mapped_column(ForeignKey("issuers.id", ondelete="CASCADE"))
