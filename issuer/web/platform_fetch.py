@@ -1,0 +1,63 @@
+"""The verifier's fetcher on this platform: our own published documents from the database.
+
+A stranger's verifier fetches our DID documents and status lists over HTTP. Our own ``/verify``
+page and API do the same through :class:`verifier.SafeFetcher`, which refuses plain http and
+loopback addresses; so on the embedded default (``BASE_URL`` http://127.0.0.1:5000) a credential
+we issued could not have its status checked on our own verifier. :class:`PlatformFetcher` answers
+the URLs under ``BASE_URL`` that this app itself serves (``/status/<id>``,
+``/issuers/<slug>/did.json``) with the same documents those routes return, read from the
+database, and hands every other URL to the safe fetcher unchanged. Nothing is trusted that a
+stranger could not fetch: the bytes are the published ones.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from sqlalchemy.orm import Session
+
+from badges.context import current_database
+from badges.errors import N_
+from issuer import IssuerNotFound, KeyUnavailable, StatusList, did_document, get_issuer
+from verifier import Fetcher, FetchError
+
+#: Same wording for every miss: a stranger would get a 404 from each of these.
+_NOTHING = N_("Nothing is published at %(url)s.")
+_STATUS = re.compile(r"/status/(\d{1,18})")
+_ISSUER_DID = re.compile(r"/issuers/([A-Za-z0-9_-]{1,64})/did\.json")
+
+
+class PlatformFetcher:
+    """Serve our own published documents locally; delegate everything else."""
+
+    def __init__(self, base_url: str, fallback: Fetcher) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._fallback = fallback
+
+    def fetch(self, url: str, *, accept: str = "application/json") -> bytes:
+        """The document at ``url``: ours from the database, anyone else's through the fallback."""
+        if url.startswith(self._base_url + "/"):
+            path = url[len(self._base_url) :].partition("#")[0]
+            with current_database().session_scope() as session:
+                body = _published(session, path)
+            if body is not None:
+                return body
+        return self._fallback.fetch(url, accept=accept)
+
+
+def _published(session: Session, path: str) -> bytes | None:
+    if match := _STATUS.fullmatch(path):
+        status_list = session.get(StatusList, int(match.group(1)))
+        if status_list is None or status_list.credential_json is None:
+            raise FetchError(_NOTHING, params={"url": path})
+        return status_list.credential_json.encode()
+    if match := _ISSUER_DID.fullmatch(path):
+        try:
+            issuer = get_issuer(session, match.group(1))
+            if not issuer.uses_did_web:
+                raise FetchError(_NOTHING, params={"url": path})
+            return json.dumps(did_document(session, issuer)).encode()
+        except (IssuerNotFound, KeyUnavailable):
+            raise FetchError(_NOTHING, params={"url": path}) from None
+    return None
