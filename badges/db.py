@@ -68,6 +68,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
+    # Write-ahead logging: readers never wait for the writer, and with synchronous=NORMAL a
+    # commit no longer waits for an fsync (about 10 ms each on this disk); the database stays
+    # consistent after a crash, and only the last commits before a power cut can be lost.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 

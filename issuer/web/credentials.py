@@ -31,7 +31,6 @@ from issuer.credentials import (
     credential_view,
     is_issuer_admin,
     recipient_of,
-    verify_stored,
     visible_credential,
 )
 from issuer.identity import get_issuer
@@ -49,8 +48,9 @@ from issuer.rendering import (
     credential_url,
 )
 from issuer.status import STATUS_LIST_TTL
+from verifier import verify_credential
 from verifier.web.presentation import check_lines, headline
-from verifier.web.service import LOADER_EXTENSION
+from verifier.web.service import FETCHER_EXTENSION, LOADER_EXTENSION, STATUS_CACHE_EXTENSION
 
 bp = Blueprint("issuer_credentials", __name__)
 
@@ -83,8 +83,16 @@ def page(public_id: UUID) -> ResponseReturnValue:
     """The public page: badge, achievement, criteria, issuer, dates and a live verdict."""
     credential = _credential(public_id)
     session, now = db_session(), current_clock().now()
-    loader = current_app.extensions[LOADER_EXTENSION]
-    report = verify_stored(session, credential, loader=loader, now=now)
+    # The verifier's own services: the same resolution /verify uses (our published documents
+    # through PlatformFetcher, anyone else's over https), and its status list cache.
+    extensions = current_app.extensions
+    report = verify_credential(
+        json.loads(credential.document),
+        loader=extensions[LOADER_EXTENSION],
+        fetcher=extensions[FETCHER_EXTENSION],
+        now=now,
+        status_cache=extensions[STATUS_CACHE_EXTENSION],
+    )
     view = credential_view(session, credential, now=now)
     html = render_template(
         "credentials/page.html",

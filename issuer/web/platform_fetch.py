@@ -39,7 +39,7 @@ class PlatformFetcher:
         """The document at ``url``: ours from the database, anyone else's through the fallback."""
         if url.startswith(self._base_url + "/"):
             path = url[len(self._base_url) :].partition("#")[0]
-            with current_database().session_scope() as session:
+            with current_database().sessionmaker() as session:  # read only: nothing to commit
                 body = _published(session, path)
             if body is not None:
                 return body
