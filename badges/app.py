@@ -26,6 +26,7 @@ from badges.web.errors import register_error_handlers
 from badges.web.i18n import init_i18n
 from badges.web.security import apply_rate_limits, init_security
 from issuer.web import init_issuer_web
+from paths.web import init_paths_web
 from verifier.web import init_verifier_web
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     _register_blueprints(app)
     init_issuer_web(app)
     init_verifier_web(app)
+    init_paths_web(app)
     apply_rate_limits(app)  # after every blueprint: it wraps the views marked rate_limited
     register_commands(app)
     return app

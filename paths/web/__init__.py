@@ -1,0 +1,19 @@
+"""The participant's web pages for validation paths: thin views over the :mod:`paths` API.
+
+Only :func:`init_paths_web` is for the composition root; each blueprint lives in its own module.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from paths.web import evidence, participant
+
+
+def init_paths_web(app: Flask) -> None:
+    """Register the participant's blueprints on ``app`` (called by ``badges.app``)."""
+    for module in (participant, evidence):
+        app.register_blueprint(module.bp)
+
+
+__all__ = ["init_paths_web"]
