@@ -55,6 +55,10 @@ def install_outbox(factory: sessionmaker[Session], celery_app: Celery[Any]) -> N
     """Send deferred tasks when a session from ``factory`` commits; drop them on rollback."""
 
     def after_commit(session: Session) -> None:
+        # SQLAlchemy also fires after_commit when a SAVEPOINT is released; the transaction goes
+        # on and may still roll back, so only the outermost commit sends.
+        if session.in_nested_transaction():
+            return
         for task in take_pending(session):
             dispatch(celery_app, task)
 

@@ -282,7 +282,7 @@ def progress(session: Session, enrolment: Enrolment) -> Progress:
 def _status(states: set[str]) -> str:
     if "approved" in states:
         return "done"
-    if "submitted" in states:
+    if "submitted" in states or "appealed" in states:  # an appeal waits for a second assessor
         return "pending"
     if "rejected" in states:
         return "rejected"

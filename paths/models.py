@@ -480,6 +480,14 @@ class Submission(Base):
         # The review queue: pending submissions, oldest first.
         Index("ix_submissions_state_submitted_at", "state", "submitted_at"),
         Index("ix_submissions_requirement_state", "requirement_id", "state"),
+        # The review queue (0009): only pending rows, in queue order; stays small at 1M rows.
+        Index(
+            "ix_submissions_pending_queue",
+            "submitted_at",
+            "id",
+            sqlite_where=text("state IN ('submitted', 'appealed')"),
+            postgresql_where=text("state IN ('submitted', 'appealed')"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -547,6 +555,127 @@ class Review(Base):
     method: Mapped[str | None] = mapped_column(String(20))
     appeal_of_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# ---------------------------------------------------------------- review and certification
+#
+# Who may review which path, declared conflicts of interest, appeals, the audit log of every
+# review step, and the certifications that end a path (or one of its units) in a credential.
+
+#: Submission states an assessor still has to decide; the review queue's partial index is on them.
+PENDING_REVIEW = ("submitted", "appealed")
+#: The review queue's predicate, written once so that PostgreSQL matches its partial index.
+PENDING_REVIEW_SQL = "state IN ('submitted', 'appealed')"
+
+
+class AssessorAssignment(Base):
+    """An assessor may review a path: by path code, so every version of the path keeps them."""
+
+    __tablename__ = "assessor_assignments"
+    __table_args__ = (
+        UniqueConstraint("path_code", "user_id", name="uq_assessor_assignments_path_code_user_id"),
+        Index("ix_assessor_assignments_user_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    path_code: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ConflictDeclaration(Base):
+    """An assessor declared they must not judge this participant (colleague, relative...)."""
+
+    __tablename__ = "conflict_declarations"
+    __table_args__ = (
+        UniqueConstraint(
+            "assessor_id",
+            "participant_id",
+            name="uq_conflict_declarations_assessor_id_participant_id",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    reason: Mapped[str] = mapped_column(Text, default="")
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Appeal(Base):
+    """A participant's appeal of a rejected submission version: at most one per version."""
+
+    __tablename__ = "appeals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), unique=True
+    )
+    #: The rejection appealed against; its assessor does not decide the appeal.
+    rejected_review_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reviews.id", ondelete="SET NULL")
+    )
+    reason: Mapped[str] = mapped_column(Text)
+    appealed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ReviewEvent(Base):
+    """The audit log: who did what to which submission version, and when; rows never change."""
+
+    __tablename__ = "review_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    #: The submission's version at the time, repeated so the log reads on its own.
+    submission_version: Mapped[int] = mapped_column(Integer)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: ``approve`` | ``reject`` (an assessor's review), ``appeal`` (the participant),
+    #: ``approved`` | ``rejected`` (the submission's resulting decision).
+    action: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Certification(Base):
+    """A completed unit or path of one enrolment, and the issuance it requested.
+
+    ``scope_key`` is ``path`` or ``unit:<unit id>``: a plain unique key (no NULL unit) so that
+    both backends allow exactly one certification per enrolment and scope, even when the last
+    two approvals race. ``extras`` keeps the credential content built for it (alignments,
+    results, evidence, narrative) as OB 3.0 JSON fragments.
+    """
+
+    __tablename__ = "certifications"
+    __table_args__ = (
+        UniqueConstraint(
+            "enrolment_id", "scope_key", name="uq_certifications_enrolment_id_scope_key"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: In links to the evidence pages; unguessable, unlike ``id``.
+    public_id: Mapped[str] = mapped_column(String(36), unique=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id", ondelete="CASCADE"))
+    scope_key: Mapped[str] = mapped_column(String(32))
+    unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("framework_units.id", ondelete="RESTRICT")
+    )
+    achievement_id: Mapped[int] = mapped_column(ForeignKey("achievements.id", ondelete="RESTRICT"))
+    issuance_id: Mapped[int | None] = mapped_column(
+        ForeignKey("issuances.id", ondelete="SET NULL"), index=True
+    )
+    extras: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: The participant chose to let anyone with the credential open its evidence pages.
+    evidence_public: Mapped[bool] = mapped_column(default=False)
+    certified_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    def __repr__(self) -> str:
+        return f"<Certification {self.id} {self.scope_key}>"
 
 
 #: ValidationPath columns that may change after publishing: only its life-cycle fields.

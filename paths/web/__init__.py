@@ -1,4 +1,4 @@
-"""The participant's web pages for validation paths: thin views over the :mod:`paths` API.
+"""The web pages of validation paths: participants, competence maps, cohorts (thin views).
 
 Only :func:`init_paths_web` is for the composition root; each blueprint lives in its own module.
 """
@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from paths.web import evidence, participant
+from paths.web import evidence, maps, participant
 
 
 def init_paths_web(app: Flask) -> None:
     """Register the participant's blueprints on ``app`` (called by ``badges.app``)."""
-    for module in (participant, evidence):
+    for module in (participant, evidence, maps):
         app.register_blueprint(module.bp)
 
 

@@ -35,6 +35,8 @@ PUBLIC_ENDPOINTS = {
     "issuer_credentials.achievement_image",
     "issuer_credentials.issuer_logo",
     "issuer_backpack.claim_page",  # GET only: explains the claim link, claims nothing
+    "paths_maps.framework_page",  # the published competence framework (no personal data)
+    "paths_maps.framework_svg",
     "issuer_claims.claim",  # event attendees claim without an account; token, CSRF, rate-limited
     "issuer_claims.confirm",  # the emailed confirmation link; POST with CSRF, single use
 }

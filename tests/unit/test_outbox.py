@@ -77,6 +77,20 @@ def test_each_commit_sends_only_its_own_tasks(
     assert task.calls == [(1,), (2,)]
 
 
+def test_releasing_a_savepoint_sends_nothing_until_the_real_commit(
+    wired: tuple[sessionmaker[Session], RecordingTask],
+) -> None:
+    factory, task = wired
+    with factory() as session:
+        defer(session, "demo.task", 1)
+        with session.begin_nested():  # SQLAlchemy fires after_commit when this is released
+            defer(session, "demo.task", 2)
+        assert task.calls == []
+        session.commit()
+
+    assert task.calls == [(1,), (2,)]
+
+
 def test_a_failing_send_does_not_break_the_commit(
     wired: tuple[sessionmaker[Session], RecordingTask], caplog: pytest.LogCaptureFixture
 ) -> None:

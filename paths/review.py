@@ -1,0 +1,400 @@
+"""Assessor review: the queue, approve or reject against the rubric, appeals (issue #6).
+
+Every decision locks the enrolment row, then the submission row (always in that order, so two
+reviews never deadlock): two assessors racing on one submission are serialised, so approvals are
+neither lost nor double-counted, and the second of two racing "last approvals" of an enrolment
+sees the first one's and certifies exactly once (see :mod:`paths.certification`). The
+``reviews`` unique key (submission, assessor) backs this up: the loser of a same-assessor race
+gets :class:`AlreadyReviewed`, never a 500.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, exists, func, not_, or_, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from badges.errors import N_
+from paths.assessors import check_may_judge, is_assigned
+from paths.certification import check_completion
+from paths.models import (
+    PENDING_REVIEW,
+    PENDING_REVIEW_SQL,
+    Appeal,
+    AssessorAssignment,
+    Certification,
+    ConflictDeclaration,
+    Enrolment,
+    Requirement,
+    Review,
+    ReviewEvent,
+    Submission,
+    ValidationPath,
+)
+from paths.path_errors import EnrolmentClosed, EnrolmentNotFound
+from paths.path_versions import METHODS
+from paths.review_errors import (
+    AlreadyDecided,
+    AlreadyReviewed,
+    AppealNotAllowed,
+    InvalidReview,
+    SubmissionNotFound,
+)
+from paths.review_notify import notify_decision
+
+DECISIONS = ("approve", "reject")
+MAX_FEEDBACK = 20_000
+MAX_QUEUE_PAGE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    """One submission waiting for the assessor, with what the queue page shows."""
+
+    submission_id: int
+    submitted_at: datetime
+    version: int
+    state: str
+    enrolment_id: int
+    participant_id: int
+    path_id: int
+    requirement_id: int
+    element_id: int
+    stage: str
+
+    @property
+    def cursor(self) -> tuple[datetime, int]:
+        """Pass as ``after`` to get the next page."""
+        return (self.submitted_at, self.submission_id)
+
+
+def review_queue(
+    session: Session,
+    assessor_id: int,
+    *,
+    path_id: int | None = None,
+    element_id: int | None = None,
+    older_than: datetime | None = None,
+    limit: int = 50,
+    after: tuple[datetime, int] | None = None,
+) -> list[QueueItem]:
+    """Submissions the assessor may decide, oldest first, ``limit`` after the ``after`` cursor.
+
+    Waiting (``submitted``, or ``appealed``) submissions of active enrolments on paths the
+    assessor is assigned to; never their own, a declared conflict's, or one they already
+    reviewed (which is also how an appeal goes to a different assessor). ``older_than`` keeps
+    those submitted before that moment. Keyset paging on the partial index
+    ``ix_submissions_pending_queue`` keeps this fast with a million submissions.
+    """
+    limit = max(1, min(limit, MAX_QUEUE_PAGE))
+    query = (
+        select(
+            Submission.id,
+            Submission.submitted_at,
+            Submission.version,
+            Submission.state,
+            Enrolment.id,
+            Enrolment.user_id,
+            Enrolment.path_id,
+            Requirement.id,
+            Requirement.element_id,
+            Requirement.stage,
+        )
+        .join(Enrolment, Enrolment.id == Submission.enrolment_id)
+        .join(ValidationPath, ValidationPath.id == Enrolment.path_id)
+        .join(Requirement, Requirement.id == Submission.requirement_id)
+        .join(
+            AssessorAssignment,
+            and_(
+                AssessorAssignment.path_code == ValidationPath.code,
+                AssessorAssignment.user_id == assessor_id,
+            ),
+        )
+        .where(
+            text(f"submissions.{PENDING_REVIEW_SQL}"),
+            Enrolment.state == "active",
+            Enrolment.user_id != assessor_id,
+            not_(
+                exists().where(
+                    ConflictDeclaration.assessor_id == assessor_id,
+                    ConflictDeclaration.participant_id == Enrolment.user_id,
+                )
+            ),
+            not_(
+                exists().where(
+                    Review.submission_id == Submission.id, Review.assessor_id == assessor_id
+                )
+            ),
+        )
+    )
+    if path_id is not None:
+        query = query.where(Enrolment.path_id == path_id)
+    if element_id is not None:
+        query = query.where(Requirement.element_id == element_id)
+    if older_than is not None:
+        query = query.where(Submission.submitted_at < older_than)
+    if after is not None:
+        at, last_id = after
+        query = query.where(
+            or_(
+                Submission.submitted_at > at,
+                and_(Submission.submitted_at == at, Submission.id > last_id),
+            )
+        )
+    rows = session.execute(
+        query.order_by(Submission.submitted_at, Submission.id).limit(limit)
+    ).all()
+    return [QueueItem(*tuple(row)) for row in rows]
+
+
+def get_submission_for_review(
+    session: Session, submission_id: int, *, assessor_id: int
+) -> Submission:
+    """The submission, if the assessor may see it: assigned to its path, not their own work.
+
+    Raises:
+        SubmissionNotFound: missing, or on a path the assessor does not review.
+        OwnWork / ConflictOfInterest: the assessor must not judge this participant.
+    """
+    submission = session.get(Submission, submission_id)
+    if submission is None:
+        raise SubmissionNotFound
+    enrolment = session.get_one(Enrolment, submission.enrolment_id)
+    path = session.get_one(ValidationPath, enrolment.path_id)
+    if not is_assigned(session, path.code, assessor_id):
+        raise SubmissionNotFound
+    check_may_judge(session, assessor_id=assessor_id, participant_id=enrolment.user_id)
+    return submission
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewOutcome:
+    """What a review did: its row, the submission's state after it, new certifications."""
+
+    review: Review
+    state: str
+    approvals: int
+    approvals_needed: int
+    certifications: list[Certification] = field(default_factory=list)
+
+
+def review_submission(
+    session: Session,
+    submission_id: int,
+    *,
+    assessor_id: int,
+    decision: str,
+    feedback: str,
+    rubric_level: int | None,
+    method: str | None,
+    now: datetime,
+    base_url: str,
+) -> ReviewOutcome:
+    """Record an assessor's approval or rejection; decide, notify and certify as it follows.
+
+    A submission is ``approved`` when approvals from different assessors reach the
+    requirement's ``approvals_needed`` (earlier approvals of the same version count during an
+    appeal); a rejection marks it ``rejected`` (final, once appealed). ``method`` defaults to the
+    requirement's. ``base_url`` is where the credential's links point.
+
+    Raises:
+        SubmissionNotFound, OwnWork, ConflictOfInterest: see :func:`get_submission_for_review`.
+        EnrolmentClosed: the participant withdrew.
+        AlreadyDecided: approved, rejected or replaced meanwhile.
+        AlreadyReviewed: this assessor already reviewed this version.
+        InvalidReview: no feedback on a rejection, an unknown decision, level or method.
+    """
+    found = get_submission_for_review(session, submission_id, assessor_id=assessor_id)
+    enrolment = session.get_one(
+        Enrolment, found.enrolment_id, with_for_update=True, populate_existing=True
+    )
+    submission = session.get_one(
+        Submission, submission_id, with_for_update=True, populate_existing=True
+    )
+    if enrolment.state != "active":
+        raise EnrolmentClosed
+    if submission.state not in PENDING_REVIEW:
+        raise AlreadyDecided
+    requirement = session.get_one(Requirement, submission.requirement_id)
+    feedback, method = _checked(requirement, decision, feedback, rubric_level, method)
+    appeal = (
+        session.scalar(select(Appeal).where(Appeal.submission_id == submission.id))
+        if submission.state == "appealed"
+        else None
+    )
+    review = Review(
+        submission_id=submission.id,
+        assessor_id=assessor_id,
+        decision=decision,
+        feedback=feedback,
+        rubric_level=rubric_level,
+        method=method,
+        appeal_of_id=appeal.rejected_review_id if appeal else None,
+        at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(review)
+    except IntegrityError as err:
+        raise AlreadyReviewed from err
+    _log(session, submission, assessor_id, action=decision, detail=feedback, now=now)
+    approvals = (
+        session.scalar(
+            select(func.count())
+            .select_from(Review)
+            .where(Review.submission_id == submission.id, Review.decision == "approve")
+        )
+        or 0
+    )
+    certifications: list[Certification] = []
+    if decision == "reject":
+        _decide(session, submission, "rejected", now)
+        notify_decision(session, submission, enrolment, requirement, review, now=now)
+    elif approvals >= requirement.approvals_needed:
+        _decide(session, submission, "approved", now)
+        # Before the mail: certification uses SAVEPOINTs, which must come before any deferral.
+        certifications = check_completion(session, enrolment, now=now, base_url=base_url)
+        notify_decision(session, submission, enrolment, requirement, review, now=now)
+    session.flush()
+    return ReviewOutcome(review, submission.state, approvals, requirement.approvals_needed,
+                         certifications)  # fmt: skip
+
+
+def appeal(
+    session: Session, submission_id: int, *, participant_id: int, reason: str, now: datetime
+) -> Appeal:
+    """Appeal a rejected submission version; a different assessor then decides, once and for all.
+
+    Raises:
+        EnrolmentNotFound / EnrolmentClosed: not the participant's, or no longer active.
+        AppealNotAllowed: not rejected, or already appealed.
+        InvalidReview: no reason, or too long.
+    """
+    submission = session.get(Submission, submission_id)
+    enrolment = session.get(Enrolment, submission.enrolment_id) if submission else None
+    if submission is None or enrolment is None or enrolment.user_id != participant_id:
+        raise EnrolmentNotFound
+    enrolment = session.get_one(
+        Enrolment, enrolment.id, with_for_update=True, populate_existing=True
+    )
+    submission = session.get_one(
+        Submission, submission_id, with_for_update=True, populate_existing=True
+    )
+    if enrolment.state != "active":
+        raise EnrolmentClosed
+    reason = reason.strip()
+    if not reason or len(reason) > MAX_FEEDBACK:
+        raise InvalidReview(
+            N_("Say why you appeal, in at most %(max)s characters."),
+            params={"max": MAX_FEEDBACK},
+            field="reason",
+        )
+    already = session.scalar(select(Appeal.id).where(Appeal.submission_id == submission.id))
+    if submission.state != "rejected" or already is not None:
+        raise AppealNotAllowed
+    rejection = session.scalar(
+        select(Review.id)
+        .where(Review.submission_id == submission.id, Review.decision == "reject")
+        .order_by(Review.at.desc(), Review.id.desc())
+        .limit(1)
+    )
+    made = Appeal(
+        submission_id=submission.id, rejected_review_id=rejection, reason=reason, appealed_at=now
+    )
+    try:
+        with session.begin_nested():
+            session.add(made)
+    except IntegrityError as err:  # the same appeal sent twice at once
+        raise AppealNotAllowed from err
+    submission.state = "appealed"
+    submission.decided_at = None
+    _log(session, submission, participant_id, action="appeal", detail=reason, now=now)
+    session.flush()
+    return made
+
+
+def reviews_of(session: Session, submission_id: int) -> list[Review]:
+    """A submission's reviews, oldest first (for the participant's feedback and the assessor)."""
+    return list(
+        session.scalars(
+            select(Review)
+            .where(Review.submission_id == submission_id)
+            .order_by(Review.at, Review.id)
+        )
+    )
+
+
+def review_log(session: Session, submission_id: int) -> list[ReviewEvent]:
+    """The audit log of a submission, oldest first."""
+    return list(
+        session.scalars(
+            select(ReviewEvent)
+            .where(ReviewEvent.submission_id == submission_id)
+            .order_by(ReviewEvent.at, ReviewEvent.id)
+        )
+    )
+
+
+def _checked(
+    requirement: Requirement,
+    decision: str,
+    feedback: str,
+    rubric_level: int | None,
+    method: str | None,
+) -> tuple[str, str | None]:
+    """The cleaned feedback and the method, or InvalidReview naming the field."""
+    if decision not in DECISIONS:
+        raise InvalidReview(N_("Choose approve or reject."), field="decision")
+    feedback = (feedback or "").strip()
+    if decision == "reject" and not feedback:
+        raise InvalidReview(
+            N_("Tell the participant why: feedback is needed to reject."), field="feedback"
+        )
+    if len(feedback) > MAX_FEEDBACK:
+        raise InvalidReview(
+            N_("Feedback can be at most %(max)s characters."),
+            params={"max": MAX_FEEDBACK},
+            field="feedback",
+        )
+    levels = {int(level["level"]) for level in requirement.rubric}
+    if rubric_level is not None and rubric_level not in levels:
+        raise InvalidReview(N_("Choose one of the rubric's levels."), field="rubric_level")
+    if decision == "approve" and levels and rubric_level is None:
+        raise InvalidReview(N_("Choose the level reached on the rubric."), field="rubric_level")
+    allowed = (requirement.method,) if requirement.method else METHODS
+    method = method or requirement.method
+    if method is not None and method not in allowed:
+        raise InvalidReview(
+            N_("This assessment method is not allowed for this requirement."), field="method"
+        )
+    return feedback, method
+
+
+def _decide(session: Session, submission: Submission, state: str, now: datetime) -> None:
+    submission.state = state
+    submission.decided_at = now
+    _log(session, submission, None, action=state, detail="", now=now)
+
+
+def _log(
+    session: Session,
+    submission: Submission,
+    actor_id: int | None,
+    *,
+    action: str,
+    detail: str,
+    now: datetime,
+) -> None:
+    session.add(
+        ReviewEvent(
+            submission_id=submission.id,
+            submission_version=submission.version,
+            actor_id=actor_id,
+            action=action,
+            detail=detail,
+            at=now,
+        )
+    )
