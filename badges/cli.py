@@ -16,6 +16,7 @@ from badges.web.health import service_report
 from issuer import Keyring
 from issuer.cli import issuer_group
 from issuer.cli_credentials import credentials_group
+from paths import evidence_store
 from paths.cli import paths_group
 from verifier.cli import verify_command
 
@@ -60,6 +61,7 @@ def demo_load() -> None:
             now=current_clock().now(),
             keyring=Keyring.from_settings(current_settings()),
             base_url=current_settings().base_url,
+            store=evidence_store(current_settings()),
         )
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for login in logins:

@@ -47,13 +47,17 @@ from issuer import (
 from paths import (
     Enrolment,
     EvidenceItem,
+    EvidenceStore,
     Requirement,
     ValidationPath,
+    assessors_of,
+    assign_assessor,
     enrol,
     import_framework,
     import_paths,
     load_framework_json,
     load_paths_json,
+    review_submission,
     self_assess,
     submit_evidence,
 )
@@ -67,6 +71,8 @@ DEMO_FRAMEWORK = files("paths") / "data" / "smart_city_framework.json"
 DEMO_PATHS = files("paths") / "data" / "demo_paths.json"
 #: The path the demo participant is working through.
 IN_PROGRESS_PATH = "scpm"
+#: The path the demo participant has completed (and holds its credential).
+COMPLETED_PATH = "iot-sensor-networks"
 DEMO_ANSWERS = (
     "I mapped the stakeholders of the Sofia air-quality pilot: the district administration, "
     "two schools, the public transport operator and a residents' association. The map and "
@@ -193,7 +199,6 @@ DEMO_AWARDS = (
               shared=True, show_name=True),
     DemoAward("Smart Cities Info Day Sofia 2026", "Maria Ivanova", PARTICIPANT_EMAIL,
               shared=True),
-    DemoAward("IoT Sensor Networks for Municipal Services", "Maria Ivanova", PARTICIPANT_EMAIL),
     DemoAward("Smart Cities Info Day Sofia 2026", "Georgi Petrov", "georgi.petrov@example.org"),
     DemoAward("Urban Mobility Data Analyst", "Ioana Mureșan", "ioana.muresan@example.org"),
     DemoAward("IoT Sensor Networks for Municipal Services", "Radu Popa", "radu.popa@example.org",
@@ -221,9 +226,18 @@ class _Issuing:
 
 
 def load_demo(
-    session: Session, *, now: datetime, keyring: Keyring, base_url: str
+    session: Session,
+    *,
+    now: datetime,
+    keyring: Keyring,
+    base_url: str,
+    store: EvidenceStore | None = None,
 ) -> tuple[DemoLogin, ...]:
-    """Create the demo framework, organisations, issuers, users and credentials not there yet."""
+    """Create the demo framework, organisations, issuers, users and credentials not there yet.
+
+    With an evidence ``store``, the participant has also completed the IoT path: evidence
+    approved by the demo assessor and the credential issued through certification.
+    """
     import_framework(
         session, load_framework_json(DEMO_FRAMEWORK.read_bytes(), str(DEMO_FRAMEWORK)), now=now
     )
@@ -249,7 +263,86 @@ def load_demo(
         )
     import_paths(session, load_paths_json(DEMO_PATHS.read_bytes(), str(DEMO_PATHS)), now=now)
     _enrolment_in_progress(session, users[PARTICIPANT_EMAIL], now=now)
+    if store is not None:
+        assessor = users["assessor@demo.example"]
+        _completed_path(session, users[PARTICIPANT_EMAIL], assessor, issuing, store)
     return DEMO_LOGINS
+
+
+def _completed_path(
+    session: Session, participant: User, assessor: User, issuing: _Issuing, store: EvidenceStore
+) -> None:
+    """The participant's finished IoT path: every requirement approved, the credential issued."""
+    path = session.scalars(
+        select(ValidationPath).where(
+            ValidationPath.code == COMPLETED_PATH, ValidationPath.state == "published"
+        )
+    ).first()
+    if path is None or session.scalar(
+        select(Enrolment.id).where(
+            Enrolment.path_id == path.id, Enrolment.user_id == participant.id
+        )
+    ):
+        return
+    now = issuing.now
+    for code in (COMPLETED_PATH, IN_PROGRESS_PATH):
+        if assessor.id not in {user.id for user in assessors_of(session, code)}:
+            assign_assessor(session, code, assessor.id, now=now)
+    enrolment = enrol(session, path.id, user_id=participant.id, now=now)
+    requirements = session.scalars(
+        select(Requirement).where(Requirement.path_id == path.id).order_by(Requirement.position)
+    ).all()
+    elements = dict.fromkeys(requirement.element_id for requirement in requirements)
+    self_assess(session, enrolment.id, user_id=participant.id, levels=dict.fromkeys(elements, 5),
+                now=now)  # fmt: skip
+    for number, requirement in enumerate(requirements):
+        if requirement.stage == "identification":
+            continue
+        submission = submit_evidence(
+            session,
+            enrolment.id,
+            requirement.id,
+            user_id=participant.id,
+            items=_demo_items(requirement, number),
+            store=store,
+            max_upload_mb=1,
+            now=now,
+            note="Ready for review.",
+        )
+        review_submission(
+            session,
+            submission.id,
+            assessor_id=assessor.id,
+            decision="approve",
+            feedback="Clear, complete and matches the performance criteria.",
+            rubric_level=2 if requirement.rubric else None,
+            method=requirement.method,
+            now=now,
+            base_url=issuing.base_url,
+        )
+    pending = session.scalars(
+        select(Issuance.id).where(
+            Issuance.recipient_user_id == participant.id, Issuance.state == "pending"
+        )
+    ).all()
+    for issuance_id in pending:  # issue now, so the demo shows it at once (the task is a no-op)
+        complete_issuance(session, issuance_id, keyring=issuing.keyring,
+                          base_url=issuing.base_url, now=now, loader=issuing.loader)  # fmt: skip
+
+
+def _demo_items(requirement: Requirement, number: int) -> list[EvidenceItem]:
+    """Enough evidence of an accepted kind: links where allowed, else a small PDF report."""
+    kinds = set(requirement.evidence_kinds)
+    wanted = max(requirement.min_items, 0)
+    if "link" in kinds:
+        return [
+            EvidenceItem.of_link(f"https://example.org/cluj-sensors/report-{number}-{item}")
+            for item in range(wanted)
+        ]
+    if "text" in kinds:
+        return [EvidenceItem.of_text(DEMO_ANSWERS[0]) for _ in range(min(wanted, 1))]
+    pdf = b"%PDF-1.4\n% demo evidence " + str(number).encode() + b"\n%%EOF\n"
+    return [EvidenceItem.of_file(pdf, f"sensor-test-{number}.pdf") for _ in range(min(wanted, 1))]
 
 
 def _enrolment_in_progress(session: Session, participant: User, *, now: datetime) -> None:

@@ -23,7 +23,15 @@ from issuer import (
     current_key,
     did_documents,
 )
-from paths import Enrolment, Submission, ValidationPath, gap_map, list_frameworks
+from paths import (
+    Certification,
+    Enrolment,
+    Submission,
+    ValidationPath,
+    gap_map,
+    list_frameworks,
+    progress,
+)
 from tests.environment import NOW
 from verifier import CheckId, MapFetcher, Outcome, VerificationReport, verify_credential
 
@@ -129,11 +137,15 @@ def test_the_participant_holds_three_credentials_two_shared(session: Session) ->
 
     held = by_email(session, PARTICIPANT_EMAIL)
 
-    assert session.scalar(select(func.count()).select_from(Credential)) == len(DEMO_AWARDS) == 7
+    # Six awarded by the admin, one through the completed validation path.
+    assert session.scalar(select(func.count()).select_from(Credential)) == len(DEMO_AWARDS) + 1
+    assert len(DEMO_AWARDS) == 6
     assert len(held) == 3
     issuances = [session.get_one(Issuance, credential.issuance_id) for credential in held]
     assert {issuance.recipient_user_id for issuance in issuances} == {participant.id}
-    assert {issuance.requested_by_id for issuance in issuances} == {admin_id}
+    assert sorted(str(issuance.requested_by_id) for issuance in issuances) == sorted(
+        [str(admin_id), str(admin_id), "None"]
+    )
     assert sorted(credential.shared for credential in held) == [False, True, True]
     assert sorted(credential.show_name for credential in held) == [False, False, True]
     others = session.scalars(select(Issuance).where(Issuance.recipient_email != PARTICIPANT_EMAIL))
@@ -194,9 +206,10 @@ def test_the_demo_framework_is_imported_once(runner: FlaskCliRunner, session: Se
 @pytest.mark.usefixtures("loaded")
 def test_the_participant_is_part_way_through_a_path(session: Session) -> None:
     participant = session.scalars(select(User).where(User.email == PARTICIPANT_EMAIL)).one()
-    enrolment = session.scalars(select(Enrolment).where(Enrolment.user_id == participant.id)).one()
+    enrolment = session.scalars(
+        select(Enrolment).where(Enrolment.user_id == participant.id, Enrolment.state == "active")
+    ).one()
 
-    assert enrolment.state == "active"
     states = session.scalars(
         select(Submission.state).where(Submission.enrolment_id == enrolment.id)
     ).all()
@@ -206,3 +219,22 @@ def test_the_participant_is_part_way_through_a_path(session: Session) -> None:
         select(ValidationPath.code).where(ValidationPath.state == "published")
     ).all()
     assert sorted(published) == ["iot-sensor-networks", "scpd", "scpm"]
+
+
+@pytest.mark.usefixtures("loaded")
+def test_the_participant_completed_the_iot_path_and_holds_its_credential(session: Session) -> None:
+    participant = session.scalars(select(User).where(User.email == PARTICIPANT_EMAIL)).one()
+    completed = session.scalars(
+        select(Enrolment).where(Enrolment.user_id == participant.id, Enrolment.state == "completed")
+    ).one()
+
+    assert progress(session, completed).complete
+    certification = session.scalars(
+        select(Certification).where(Certification.enrolment_id == completed.id)
+    ).one()
+    issuance = session.get_one(Issuance, certification.issuance_id)
+    assert issuance.state == "issued"
+    credential = session.scalars(
+        select(Credential).where(Credential.issuance_id == issuance.id)
+    ).one()
+    assert "IoT Sensor Networks" in json.loads(credential.document)["name"]
