@@ -1,62 +1,62 @@
-"""Issuing OB 3.0 credentials: a pending request, then build, sign, self-verify and store.
+"""Issuing OB 3.0 credentials: pending requests, then build, sign, self-verify and store.
 
-:func:`request_issuance` writes the pending row and defers ``issuer.issue_credential``, so the
-worker runs only once the request is committed (STYLE rule 4). :func:`complete_issuance` is what
-the worker runs; it is idempotent, and a credential that fails the verifier's own checks is an
+:func:`request_issuance` (one) and :func:`request_issuances` (many, one INSERT) write pending rows
+and defer the issuing tasks, so a worker runs only once the requests are committed (STYLE rule
+4). :func:`complete_issuances` is what the worker runs, for up to :data:`BATCH_SIZE` issuances in
+one transaction; it is idempotent, and a credential that fails the verifier's own checks is an
 alarm and is never stored (issue #4).
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from badges.accounts import User, normalise_email
 from badges.errors import N_
 from badges.jsonld.loader import StaticDocumentLoader
-from badges.ob3 import (
-    Achievement as OB3Achievement,
-)
-from badges.ob3 import (
-    AchievementCredential,
-    AchievementSubject,
-    Alignment,
-    Criteria,
-    Image,
-    JsonObject,
-    hashed_email,
-    to_json_ld,
-)
 from badges.outbox import defer
-from badges.proofs import create_proof
-from issuer.achievements import alignments_of
-from issuer.errors import AchievementArchived, AchievementNotFound, InvalidRecipient
-from issuer.identity import did_documents, issuer_profile
-from issuer.keys import Keyring, signer_for
-from issuer.models import Achievement, Credential, Issuance, Issuer, StatusEntry, StatusList
-from issuer.notify import notify_recipient
-from issuer.status import (
-    REVOCATION,
-    SUSPENSION,
-    allocate_index,
-    current_list,
-    status_list_credential,
-    status_list_url,
+from issuer.batch import (
+    BatchContext,
+    build_credential,
+    credential_row,
+    load_context,
+    reserve,
+    self_check,
 )
-from verifier import MapFetcher, Outcome, verify_credential
+from issuer.errors import AchievementArchived, AchievementNotFound, InvalidRecipient
+from issuer.keys import Keyring
+from issuer.models import Achievement, Credential, Issuance, StatusEntry
+from issuer.notify import notify_recipients
+from issuer.status import Reservation
+from verifier import StatusListCache
 
 log = logging.getLogger(__name__)
 
 ISSUE_CREDENTIAL_TASK = "issuer.issue_credential"
+ISSUE_CREDENTIALS_TASK = "issuer.issue_credentials"
 PENDING, ISSUED, FAILED = "pending", "issued", "failed"
+#: Issuances per batch task: big enough that per-batch loading is spread thin, small enough
+#: that a transaction holds its row locks briefly and a retry repeats little.
+BATCH_SIZE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class IssuanceRequest:
+    """One credential to issue: what, to whom (``recipient_user_id`` is looked up if None)."""
+
+    achievement_id: int
+    recipient_name: str
+    recipient_email: str
+    recipient_user_id: int | None = None
+    bulk_award_id: int | None = None
 
 
 def request_issuance(
@@ -74,11 +74,7 @@ def request_issuance(
 
     The email is normalised (trimmed, lower-cased) so that the recipient's account finds it.
     """
-    achievement = session.get(Achievement, achievement_id)
-    if achievement is None or achievement.issuer_id != issuer_id:
-        raise AchievementNotFound(N_("No achievement %(id)s."), params={"id": achievement_id})
-    if achievement.archived_at is not None:
-        raise AchievementArchived(N_("This achievement is archived and can no longer be awarded."))
+    _check_achievement(session.get(Achievement, achievement_id), achievement_id, issuer_id)
     name, email = _recipient(recipient_name, recipient_email)
     if recipient_user_id is None:
         recipient_user_id = session.scalar(select(User.id).where(User.email == email))
@@ -96,6 +92,72 @@ def request_issuance(
     session.flush()
     defer(session, ISSUE_CREDENTIAL_TASK, issuance.id)
     return issuance
+
+
+def request_issuances(
+    session: Session,
+    issuer_id: int,
+    requests: Sequence[IssuanceRequest],
+    *,
+    now: datetime,
+    requested_by_id: int | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> list[Issuance]:
+    """Record many pending issuances in one INSERT; one batch task per ``batch_size`` ids.
+
+    The tasks go out after commit. All or nothing: an unknown or archived achievement or an
+    unusable recipient raises before anything is written. Emails are matched to accounts in bulk.
+    """
+    wanted = sorted({request.achievement_id for request in requests})
+    achievements = {
+        achievement.id: achievement
+        for achievement in session.scalars(select(Achievement).where(Achievement.id.in_(wanted)))
+    }
+    for achievement_id in wanted:
+        _check_achievement(achievements.get(achievement_id), achievement_id, issuer_id)
+    recipients = [
+        _recipient(request.recipient_name, request.recipient_email) for request in requests
+    ]
+    users = _user_ids(session, {email for _, email in recipients})
+    issuances = [
+        Issuance(
+            issuer_id=issuer_id,
+            achievement_id=request.achievement_id,
+            recipient_name=name,
+            recipient_email=email,
+            state=PENDING,
+            requested_at=now,
+            recipient_user_id=request.recipient_user_id or users.get(email),
+            requested_by_id=requested_by_id,
+            bulk_award_id=request.bulk_award_id,
+        )
+        for request, (name, email) in zip(requests, recipients, strict=True)
+    ]
+    session.add_all(issuances)
+    session.flush()
+    ids = [issuance.id for issuance in issuances]
+    for start in range(0, len(ids), batch_size):
+        defer(session, ISSUE_CREDENTIALS_TASK, *ids[start : start + batch_size])
+    return issuances
+
+
+def _check_achievement(
+    achievement: Achievement | None, achievement_id: int, issuer_id: int
+) -> None:
+    if achievement is None or achievement.issuer_id != issuer_id:
+        raise AchievementNotFound(N_("No achievement %(id)s."), params={"id": achievement_id})
+    if achievement.archived_at is not None:
+        raise AchievementArchived(N_("This achievement is archived and can no longer be awarded."))
+
+
+def _user_ids(session: Session, emails: Iterable[str]) -> dict[str, int]:
+    """Account ids by (normalised) email, a few hundred addresses per query."""
+    found: dict[str, int] = {}
+    wanted = sorted(emails)
+    for start in range(0, len(wanted), 500):
+        query = select(User.email, User.id).where(User.email.in_(wanted[start : start + 500]))
+        found.update({str(email): int(user_id) for email, user_id in session.execute(query)})
+    return found
 
 
 def _recipient(name: str, email: str) -> tuple[str, str]:
@@ -127,274 +189,134 @@ def complete_issuance(
     base_url: str,
     now: datetime,
     loader: StaticDocumentLoader | None = None,
+    status_cache: StatusListCache | None = None,
 ) -> Issuance:
-    """Build, sign, self-verify and store the issuance's credential; nothing twice.
+    """Issue one pending issuance (a batch of one); an issued or failed one comes back unchanged.
 
-    Pass a long-lived ``loader`` (a worker keeps one) to reuse its processed contexts.
-
-    A retried or duplicated task finds the issuance no longer pending and returns it unchanged
-    (the row lock and the unique ``credentials.issuance_id`` cover concurrent deliveries).
+    Raises:
+        LookupError: no such issuance (a task for a row that was never written).
     """
-    issuance = session.get(Issuance, issuance_id, with_for_update=True, populate_existing=True)
-    if issuance is None or issuance.state != PENDING:
-        return _unchanged(issuance, issuance_id)
-    issuer = session.get_one(Issuer, issuance.issuer_id)
-    achievement = session.get_one(Achievement, issuance.achievement_id)
-    loader = loader if loader is not None else StaticDocumentLoader()
-    # Revocation always; suspension only when the achievement allows it, since OB 3.0's schema
-    # allows one credentialStatus object and a list fails it (reference/ob3-spec.md §4.3).
-    purposes = (REVOCATION, SUSPENSION) if achievement.allow_suspension else (REVOCATION,)
-    lists = [
-        _signed_list(
-            session, issuer.id, purpose, keyring=keyring, base_url=base_url, now=now, loader=loader
-        )
-        for purpose in purposes
-    ]
-    entries = [allocate_index(session, status_list) for status_list in lists]
-    public_id = str(uuid.uuid4())
-    valid_until = (
-        now + timedelta(days=achievement.validity_days) if achievement.validity_days else None
+    complete_issuances(
+        session,
+        [issuance_id],
+        keyring=keyring,
+        base_url=base_url,
+        now=now,
+        loader=loader,
+        status_cache=status_cache,
     )
-    unsigned = to_json_ld(
-        _credential_model(issuer, achievement, issuance, base_url=base_url, public_id=public_id,
-                          now=now, valid_until=valid_until)
-    )  # fmt: skip
-    status = [_status_entry(base_url, sl, e) for sl, e in zip(lists, entries, strict=True)]
-    unsigned["credentialStatus"] = status[0] if len(status) == 1 else list(status)
-    signer = signer_for(session, issuer.id, keyring=keyring)
-    signed = create_proof(unsigned, signer=signer, created=now, loader=loader)
-    failure = _self_check(session, signed, issuer, lists, base_url=base_url, loader=loader, now=now)
-    issuance.completed_at = now
-    if failure is not None:
-        return _fail(session, issuance, entries, failure)
-    credential = _store(session, issuance, signed, entries, now=now, valid_until=valid_until)
-    notify_recipient(session, issuance, credential, base_url=base_url, now=now)
+    issuance = session.get(Issuance, issuance_id)
+    if issuance is None:
+        raise LookupError(f"no issuance {issuance_id}")
     return issuance
 
 
-def _store(
+def complete_issuances(
     session: Session,
-    issuance: Issuance,
-    signed: JsonObject,
-    entries: list[StatusEntry],
-    *,
-    now: datetime,
-    valid_until: datetime | None,
-) -> Credential:
-    """Keep the verified credential and tie its reserved status entries to it."""
-    entry, suspension = entries[0], (entries[1] if len(entries) > 1 else None)
-    credential_id = str(signed["id"])
-    credential = Credential(
-        public_id=credential_id.removeprefix("urn:uuid:"),
-        issuance_id=issuance.id,
-        issuer_id=issuance.issuer_id,
-        document=json.dumps(signed, separators=(",", ":"), ensure_ascii=False),
-        valid_from=now,
-        valid_until=valid_until,
-        status_list_id=entry.status_list_id,
-        status_index=entry.status_index,
-        suspended=False,
-        suspension_list_id=suspension.status_list_id if suspension else None,
-        suspension_index=suspension.status_index if suspension else None,
-    )
-    session.add(credential)
-    session.flush()
-    for reserved in entries:
-        reserved.credential_id = credential.id
-    issuance.state = ISSUED
-    session.flush()
-    log.info("Issued credential %s for issuance %s.", credential_id, issuance.id)
-    return credential
-
-
-def _signed_list(
-    session: Session,
-    issuer_id: int,
-    purpose: str,
+    issuance_ids: Iterable[int],
     *,
     keyring: Keyring,
     base_url: str,
     now: datetime,
-    loader: StaticDocumentLoader,
-) -> StatusList:
-    """The issuer's current list for ``purpose``, signed once when it is new."""
-    status_list = current_list(session, issuer_id, purpose=purpose, now=now)
-    if status_list.credential_json is None:
-        status_list_credential(
-            session, status_list.id, keyring=keyring, base_url=base_url, now=now, loader=loader
+    loader: StaticDocumentLoader | None = None,
+    status_cache: StatusListCache | None = None,
+) -> list[Issuance]:
+    """Build, sign, self-verify and store the credentials of the pending ones among the ids.
+
+    Returns the issuances this call completed (issued or failed). Ids that are unknown, already
+    done, or locked by a concurrent delivery of the same task are skipped: the pending rows are
+    locked (``FOR UPDATE SKIP LOCKED``) and ``credentials.issuance_id`` is unique, so a repeated
+    or duplicated task makes nothing twice. A credential that fails its self-check fails only its
+    own issuance. Pass a long-lived ``loader`` and ``status_cache`` (a worker keeps them).
+    """
+    groups: dict[int, list[Issuance]] = defaultdict(list)
+    for issuance in _lock_pending(session, set(issuance_ids)):
+        groups[issuance.issuer_id].append(issuance)
+    done: list[Issuance] = []
+    for issuer_id, group in groups.items():
+        context = load_context(
+            session,
+            issuer_id,
+            {issuance.achievement_id for issuance in group},
+            keyring=keyring,
+            base_url=base_url,
+            now=now,
+            loader=loader if loader is not None else StaticDocumentLoader(),
+            status_cache=status_cache if status_cache is not None else StatusListCache(),
         )
-    return status_list
+        done += _complete_group(session, context, group, now=now)
+    return done
 
 
-def _status_entry(base_url: str, status_list: StatusList, entry: StatusEntry) -> JsonObject:
-    """A ``BitstringStatusListEntry`` (Bitstring Status List §2.1); ``id`` is required by OB."""
-    url = status_list_url(base_url, status_list.id)
-    return {
-        "id": f"{url}#{entry.status_index}",
-        "type": "BitstringStatusListEntry",
-        "statusPurpose": status_list.purpose,
-        "statusListIndex": str(entry.status_index),
-        "statusListCredential": url,
-    }
+def _lock_pending(session: Session, ids: set[int]) -> list[Issuance]:
+    """The pending issuances among ``ids``, locked; rows another transaction holds are skipped."""
+    if not ids:
+        return []
+    query = (
+        select(Issuance)
+        .where(Issuance.id.in_(sorted(ids)), Issuance.state == PENDING)
+        .order_by(Issuance.id)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+    pending = list(session.scalars(query))
+    skipped = ids - {issuance.id for issuance in pending}
+    if skipped:
+        log.info("Issuances %s are not pending (or are being issued); skipped.", sorted(skipped))
+    return pending
 
 
-def _fail(
-    session: Session, issuance: Issuance, entries: list[StatusEntry], failure: str
-) -> Issuance:
-    """Mark the issuance failed and raise the alarm; its reserved indexes go back to the lists."""
+def _complete_group(
+    session: Session, context: BatchContext, group: list[Issuance], *, now: datetime
+) -> list[Issuance]:
+    """Issue one issuer's batch: reserve indexes in bulk, sign and check each, store together."""
+    reserved = reserve(session, context, group)
+    stored: list[tuple[Credential, list[Reservation]]] = []
+    released: list[Reservation] = []
+    for issuance in group:
+        entries = reserved[issuance.id]
+        signed, valid_until = build_credential(context, issuance, entries, now=now)
+        failure = self_check(context, signed, now=now)
+        issuance.completed_at = now
+        if failure is not None:
+            _fail(issuance, failure)
+            released += entries
+            continue
+        credential = credential_row(issuance, signed, entries, now=now, valid_until=valid_until)
+        issuance.state = ISSUED
+        stored.append((credential, entries))
+    session.add_all([credential for credential, _ in stored])
+    issued = [issuance for issuance in group if issuance.state == ISSUED]
+    if issued:  # before the flush, so each issuance row is updated once (with its claim hash)
+        notify_recipients(
+            session,
+            issued,
+            issuer_name=context.issuer.name,
+            achievement_names={key: value.name for key, value in context.achievements.items()},
+            base_url=context.base_url,
+            now=now,
+        )
+    session.flush()
+    if stored:
+        ties = [
+            {"id": entry.entry_id, "credential_id": credential.id}
+            for credential, entries in stored
+            for entry in entries
+        ]
+        session.execute(update(StatusEntry), ties)
+    if released:  # the failed ones' indexes go back to the lists
+        ids = [entry.entry_id for entry in released]
+        session.execute(delete(StatusEntry).where(StatusEntry.id.in_(ids)))
+    log.info("Issued credentials for issuances %s.", [issuance.id for issuance in issued])
+    return group
+
+
+def _fail(issuance: Issuance, failure: str) -> None:
+    """Mark the issuance failed and raise the alarm (the caller releases its indexes)."""
     log.critical(
         "ALARM: credential for issuance %s failed its self-check and was not stored: %s",
         issuance.id,
         failure,
     )
-    for entry in entries:
-        session.delete(entry)
     issuance.state = FAILED
     issuance.failure_reason = failure
-    session.flush()
-    return issuance
-
-
-def _unchanged(issuance: Issuance | None, issuance_id: int) -> Issuance:
-    if issuance is None:
-        raise LookupError(f"no issuance {issuance_id}")  # a task for a row that was never written
-    log.info("Issuance %s is already %s; nothing to do.", issuance.id, issuance.state)
-    return issuance
-
-
-def _credential_model(
-    issuer: Issuer,
-    achievement: Achievement,
-    issuance: Issuance,
-    *,
-    base_url: str,
-    public_id: str,
-    now: datetime,
-    valid_until: datetime | None,
-) -> AchievementCredential:
-    return AchievementCredential(
-        id=f"urn:uuid:{public_id}",
-        name=achievement.name,
-        issuer=issuer_profile(issuer),
-        valid_from=now,
-        valid_until=valid_until,
-        awarded_date=now,
-        credential_subject=AchievementSubject(
-            identifier=(hashed_email(issuance.recipient_email),),
-            achievement=OB3Achievement(
-                id=f"{base_url}/achievements/{achievement.id}",
-                name=achievement.name,
-                description=achievement.description,
-                criteria=Criteria(narrative=achievement.criteria_narrative),
-                achievement_type=achievement.achievement_type,
-                version=str(achievement.version),
-                image=_image(achievement, base_url),
-                alignment=tuple(_alignment(item) for item in alignments_of(achievement)),
-                in_language=achievement.language,
-            ),
-        ),
-    )
-
-
-def _self_check(
-    session: Session,
-    signed: dict[str, Any],
-    issuer: Issuer,
-    lists: list[StatusList],
-    *,
-    base_url: str,
-    loader: StaticDocumentLoader,
-    now: datetime,
-) -> str | None:
-    """Verify offline as a stranger would; return why it failed, or None."""
-    published = {
-        status_list_url(base_url, status_list.id): json.loads(status_list.credential_json or "{}")
-        for status_list in lists
-    }
-    fetcher = MapFetcher({**did_documents(session, issuer), **published})
-    report = verify_credential(signed, loader=loader, fetcher=fetcher, now=now)
-    if report.verified:
-        return None
-    return "; ".join(
-        f"{check.id}: {check.message}" for check in report.checks if check.outcome == Outcome.FAIL
-    )
-
-
-def _image(achievement: Achievement, base_url: str) -> Image | None:
-    """OB ``Image`` of an achievement with an uploaded image (served by the public pages)."""
-    if achievement.image_media_type is None:
-        return None
-    return Image(id=f"{base_url}/achievements/{achievement.id}/image")
-
-
-def _alignment(item: dict[str, str]) -> Alignment:
-    return Alignment(
-        target_name=item["targetName"],
-        target_url=item["targetUrl"],
-        target_framework=item.get("targetFramework"),
-        target_code=item.get("targetCode"),
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class IssuedRow:
-    """One line of the admin's issued list: the request, what was awarded, the credential."""
-
-    issuance: Issuance
-    achievement_name: str
-    credential: Credential | None
-
-    def state(self, now: datetime) -> str:
-        """pending, failed, issued, revoked, suspended or expired, as the admin sees it."""
-        credential = self.credential
-        if credential is None:
-            return self.issuance.state
-        if credential.revoked_at is not None:
-            return "revoked"
-        if credential.suspended:
-            return "suspended"
-        if credential.valid_until is not None and credential.valid_until <= now:
-            return "expired"
-        return ISSUED
-
-
-def list_issued(
-    session: Session,
-    issuer_id: int,
-    *,
-    search: str = "",
-    before: int | None = None,
-    limit: int = 50,
-) -> list[IssuedRow]:
-    """Newest first, ``limit`` rows below issuance id ``before`` (keyset paging, no OFFSET).
-
-    ``search`` matches the start of the recipient's email or name, case-insensitively, so that
-    an index can serve it even with a million issuances.
-    """
-    query = (
-        select(Issuance, Achievement.name, Credential)
-        .join(Achievement, Achievement.id == Issuance.achievement_id)
-        .outerjoin(Credential, Credential.issuance_id == Issuance.id)
-        .where(Issuance.issuer_id == issuer_id)
-    )
-    text = search.strip().lower()
-    if text:
-        pattern = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(
-            Issuance.recipient_email.like(pattern, escape="\\")
-            | func.lower(Issuance.recipient_name).like(pattern, escape="\\")
-        )
-    if before is not None:
-        query = query.where(Issuance.id < before)
-    rows = session.execute(query.order_by(Issuance.id.desc()).limit(limit)).all()
-    return [IssuedRow(issuance, name, credential) for issuance, name, credential in rows]
-
-
-def issuance_counts(session: Session, issuer_id: int) -> dict[str, int]:
-    """How many issuances of the issuer are in each state (pending, issued, failed)."""
-    rows = session.execute(
-        select(Issuance.state, func.count())
-        .where(Issuance.issuer_id == issuer_id)
-        .group_by(Issuance.state)
-    ).all()
-    return {str(state): int(count) for state, count in rows}

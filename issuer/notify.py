@@ -1,4 +1,4 @@
-"""Telling recipients their badge is ready: one queued email, sent after commit.
+"""Telling recipients their badge is ready: one queued email each, sent after commit.
 
 A recipient without an account gets a claim link whose secret exists only in the email: the
 issuance keeps its SHA-256, so a database leak gives no one a working link. The mail text lives
@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.errors import N_
-from badges.mail import MailMessage, queue_mail
+from badges.mail import SEND_MAIL_TASK, MailMessage, queue_mail
+from badges.outbox import defer
 from issuer.models import Achievement, Credential, Issuance, Issuer
 
 SUBJECT = N_("Your badge %(achievement)s is ready")
@@ -40,12 +42,7 @@ def notify_recipient(
     now: datetime,
 ) -> MailMessage:
     """Queue the "your badge is ready" email with a backpack or claim link."""
-    if issuance.recipient_user_id is None:
-        secret = secrets.token_urlsafe(32)
-        issuance.claim_token_hash = claim_token_hash(secret)
-        link = f"{base_url}/backpack/claim/{secret}"
-    else:
-        link = f"{base_url}/backpack"
+    link = _link(issuance, base_url)
     achievement_name = session.scalar(
         select(Achievement.name).where(Achievement.id == issuance.achievement_id)
     )
@@ -63,3 +60,49 @@ def notify_recipient(
         body=BODY % params,
         now=now,
     )
+
+
+def notify_recipients(
+    session: Session,
+    issuances: Sequence[Issuance],
+    *,
+    issuer_name: str,
+    achievement_names: dict[int, str],
+    base_url: str,
+    now: datetime,
+) -> list[MailMessage]:
+    """Queue a batch's "your badge is ready" emails with one INSERT (what a batch issue sends).
+
+    The same message as :func:`notify_recipient`, for issuances of one issuer whose achievement
+    names the caller already loaded; each message is still delivered by its own task.
+    """
+    messages = []
+    for issuance in issuances:
+        params = {
+            "name": issuance.recipient_name,
+            "issuer": issuer_name,
+            "achievement": achievement_names.get(issuance.achievement_id, ""),
+            "link": _link(issuance, base_url),
+        }
+        messages.append(
+            MailMessage(
+                to_address=issuance.recipient_email,
+                subject=SUBJECT % params,
+                body=BODY % params,
+                created_at=now,
+            )
+        )
+    session.add_all(messages)
+    session.flush()
+    for message in messages:
+        defer(session, SEND_MAIL_TASK, message.id)
+    return messages
+
+
+def _link(issuance: Issuance, base_url: str) -> str:
+    """The backpack for an account holder; otherwise a claim link (only its hash is kept)."""
+    if issuance.recipient_user_id is not None:
+        return f"{base_url}/backpack"
+    secret = secrets.token_urlsafe(32)
+    issuance.claim_token_hash = claim_token_hash(secret)
+    return f"{base_url}/backpack/claim/{secret}"

@@ -11,10 +11,13 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from badges.errors import N_, InvalidInput
@@ -26,7 +29,7 @@ from badges.proofs import create_proof
 from badges.statuslist import MINIMUM_ENTRIES, StatusBits
 from issuer.errors import CredentialNotFound, StatusConflict, StatusListNotFound
 from issuer.keys import Keyring, signer_for
-from issuer.models import Credential, StatusEntry, StatusEvent, StatusList
+from issuer.models import Credential, Issuer, StatusEntry, StatusEvent, StatusList
 
 log = logging.getLogger(__name__)
 
@@ -52,15 +55,15 @@ def current_list(session: Session, issuer_id: int, *, purpose: str, now: datetim
     """The issuer's newest list for ``purpose``; a new (empty, unsigned) one when none has room.
 
     A list counts as full at half its size: random draws stay cheap, and the used indexes stay
-    a minority of the list (herd privacy, §6.1).
+    a minority of the list (herd privacy, §6.1). Creating one locks the issuer row first and
+    looks again, so two workers issuing an issuer's first credentials make one list, not two.
     """
-    status_list = session.scalars(
-        select(StatusList)
-        .where(StatusList.issuer_id == issuer_id, StatusList.purpose == purpose)
-        .order_by(StatusList.id.desc())
-        .limit(1)
-    ).first()
-    if status_list is None or _used(session, status_list.id) >= status_list.size // 2:
+    status_list = _list_with_room(session, issuer_id, purpose)
+    if status_list is not None:
+        return status_list
+    session.execute(select(Issuer.id).where(Issuer.id == issuer_id).with_for_update())
+    status_list = _list_with_room(session, issuer_id, purpose)
+    if status_list is None:
         status_list = StatusList(
             issuer_id=issuer_id,
             purpose=purpose,
@@ -71,6 +74,19 @@ def current_list(session: Session, issuer_id: int, *, purpose: str, now: datetim
         )
         session.add(status_list)
         session.flush()
+    return status_list
+
+
+def _list_with_room(session: Session, issuer_id: int, purpose: str) -> StatusList | None:
+    """The newest list for ``purpose`` if it is less than half used (read afresh)."""
+    status_list = session.scalars(
+        select(StatusList)
+        .where(StatusList.issuer_id == issuer_id, StatusList.purpose == purpose)
+        .order_by(StatusList.id.desc())
+        .limit(1)
+    ).first()
+    if status_list is None or _used(session, status_list.id) >= status_list.size // 2:
+        return None
     return status_list
 
 
@@ -101,6 +117,61 @@ def allocate_index(session: Session, status_list: StatusList) -> StatusEntry:
             session.flush()
             return entry
     raise RuntimeError(f"status list {status_list.id} is too full to allocate from")
+
+
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    """A reserved index: its ``status_entries`` row and where it points."""
+
+    entry_id: int
+    status_list_id: int
+    status_index: int
+
+
+def allocate_indexes(session: Session, status_list: StatusList, count: int) -> list[Reservation]:
+    """Reserve ``count`` random unused indexes of ``status_list``, in random order.
+
+    A batch's worth in two statements: one SELECT of which random candidates are taken, one
+    multi-row INSERT of free ones. The INSERT skips an index a concurrent transaction took in
+    between (ON CONFLICT DO NOTHING: the unique constraint decides) and we draw again for it.
+    Rows go in ascending order, so two batches' INSERTs do not wait on each other in a cycle.
+    """
+    rng = secrets.SystemRandom()
+    reserved: list[Reservation] = []
+    for _ in range(_MAX_DRAWS):
+        missing = count - len(reserved)
+        if missing <= 0:
+            break
+        held = {reservation.status_index for reservation in reserved}
+        draws = min(status_list.size, 2 * missing + 16)
+        candidates = set(rng.sample(range(status_list.size), draws)) - held
+        taken = set(
+            session.scalars(
+                select(StatusEntry.status_index).where(
+                    StatusEntry.status_list_id == status_list.id,
+                    StatusEntry.status_index.in_(sorted(candidates)),
+                )
+            )
+        )
+        free = sorted(candidates - taken)
+        chosen = sorted(rng.sample(free, min(missing, len(free))))
+        if chosen:
+            reserved += _insert_entries(session, status_list.id, chosen)
+    if len(reserved) < count:
+        raise RuntimeError(f"status list {status_list.id} is too full to allocate from")
+    rng.shuffle(reserved)  # an index says nothing about the order of issue (§6.2)
+    return reserved
+
+
+def _insert_entries(session: Session, list_id: int, indexes: list[int]) -> list[Reservation]:
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(StatusEntry)
+        .values([{"status_list_id": list_id, "status_index": index} for index in indexes])
+        .on_conflict_do_nothing()
+        .returning(StatusEntry.id, StatusEntry.status_index)
+    )
+    return [Reservation(row.id, list_id, row.status_index) for row in session.execute(statement)]
 
 
 def revoke(

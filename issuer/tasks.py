@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from celery import shared_task
 from flask import current_app
+from sqlalchemy.exc import OperationalError
 
 from badges.context import current_clock, current_database, current_settings
 from badges.jsonld.loader import StaticDocumentLoader
-from issuer.issuance import ISSUE_CREDENTIAL_TASK, complete_issuance
+from issuer.issuance import (
+    ISSUE_CREDENTIAL_TASK,
+    ISSUE_CREDENTIALS_TASK,
+    ISSUED,
+    complete_issuance,
+    complete_issuances,
+)
 from issuer.keys import Keyring
 from issuer.status import PUBLISH_STATUS_LIST_TASK, status_list_credential
+from verifier import StatusListCache
 
 _LOADER = "issuer.loader"
+_STATUS_CACHE = "issuer.status_cache"
 
 
 def _loader() -> StaticDocumentLoader:
@@ -23,7 +32,42 @@ def _loader() -> StaticDocumentLoader:
     return loader
 
 
-@shared_task(name=ISSUE_CREDENTIAL_TASK)
+def _status_cache() -> StatusListCache:
+    # Per worker process too: a status list's own proof is then verified once per signed
+    # version of the list, not once per self-check (entries expire after the cache's ttl).
+    cache: StatusListCache = current_app.extensions.setdefault(_STATUS_CACHE, StatusListCache())
+    return cache
+
+
+# A deadlock or dropped connection rolls the whole batch back; running it again is safe.
+@shared_task(
+    name=ISSUE_CREDENTIALS_TASK,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def issue_credentials(*issuance_ids: int) -> int:
+    """Issue the pending ones among a batch of issuances; returns how many were issued now."""
+    settings = current_settings()
+    with current_database().session_scope() as session:
+        done = complete_issuances(
+            session,
+            issuance_ids,
+            keyring=Keyring.from_settings(settings),
+            base_url=settings.base_url,
+            now=current_clock().now(),
+            loader=_loader(),
+            status_cache=_status_cache(),
+        )
+        return sum(1 for issuance in done if issuance.state == ISSUED)
+
+
+@shared_task(
+    name=ISSUE_CREDENTIAL_TASK,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
 def issue_credential(issuance_id: int) -> str:
     """Issue the credential of one pending issuance; a repeated delivery changes nothing."""
     settings = current_settings()
@@ -35,6 +79,7 @@ def issue_credential(issuance_id: int) -> str:
             base_url=settings.base_url,
             now=current_clock().now(),
             loader=_loader(),
+            status_cache=_status_cache(),
         )
         return issuance.state
 

@@ -46,7 +46,8 @@ from issuer.achievements import (
     update_achievement,
     update_issuer_profile,
 )
-from issuer.issuance import issuance_counts, list_issued, request_issuance
+from issuer.issuance import request_issuance
+from issuer.issued import issuance_counts, list_issued
 from issuer.models import Achievement, Credential, Issuance, Issuer
 from issuer.status import revoke, status_events, suspend, unsuspend
 

@@ -17,13 +17,16 @@ import pytest
 import redis
 from celery import Celery
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from badges.app import create_app
 from badges.celery import CELERY_EXTENSION
 from badges.context import current_database
 from badges.mail import MailMessage, queue_mail
-from tests.environment import NOW, empty_tables, make_settings
+from issuer import Credential, Issuance
+from issuer.issuance import ISSUE_CREDENTIALS_TASK, IssuanceRequest, request_issuances
+from tests.environment import NOW, TEST_KEK, empty_tables, make_settings
+from tests.integration.test_issuance import make_achievement, verify_stored
 from tests.services import REDIS_URL, missing
 
 pytestmark = pytest.mark.integration
@@ -61,6 +64,7 @@ def worker_app(tmp_path: Path, postgres_url: str, redis_url: str) -> Iterator[Fl
         "DATABASE_URL": postgres_url,
         "REDIS_URL": redis_url,
         "SECRET_KEY": settings.secret_key,
+        "BADGES_KEK": TEST_KEK,
         "BADGES_INSTANCE_PATH": str(settings.instance_path),
         "BADGES_INSTANCE_NAME": settings.instance_name,
         "BADGES_ENV": "testing",
@@ -107,10 +111,10 @@ def worker_app(tmp_path: Path, postgres_url: str, redis_url: str) -> Iterator[Fl
         empty_tables(postgres_url)
 
 
-def _processed(app: Flask) -> int:
+def _processed(app: Flask, task: str = "badges.send_mail") -> int:
     celery_app: Celery = app.extensions[CELERY_EXTENSION]
     stats = celery_app.control.inspect(timeout=2).stats() or {}
-    return sum(worker["total"].get("badges.send_mail", 0) for worker in stats.values())
+    return sum(worker["total"].get(task, 0) for worker in stats.values())
 
 
 def test_committed_task_runs_in_the_worker(worker_app: Flask) -> None:
@@ -165,3 +169,37 @@ def test_health_sees_the_worker(worker_app: Flask) -> None:
     assert response.json["broker"] == {"ok": True, "mode": "redis"}
     assert response.json["worker"]["ok"] is True
     assert response.json["worker"]["workers"] >= 1
+
+
+def test_a_batch_delivered_twice_issues_each_credential_once(worker_app: Flask) -> None:
+    celery_app: Celery = worker_app.extensions[CELERY_EXTENSION]
+    with worker_app.app_context():
+        database = current_database()
+        with database.session_scope() as session:
+            achievement = make_achievement(session)
+            requests = [
+                IssuanceRequest(achievement.id, f"P {n}", f"p{n}@example.org") for n in range(5)
+            ]
+            ids = [
+                i.id for i in request_issuances(session, achievement.issuer_id, requests, now=NOW)
+            ]
+        # The broker redelivers (e.g. after a worker died before acking): the same batch twice more.
+        task = celery_app.tasks[ISSUE_CREDENTIALS_TASK]
+        task.apply_async(args=tuple(ids))
+        task.apply_async(args=tuple(reversed(ids)))
+
+        _wait_for(
+            lambda: _processed(worker_app, ISSUE_CREDENTIALS_TASK) == 3, "all three deliveries"
+        )
+        with database.session_scope() as session:
+            states = session.scalars(select(Issuance.state).where(Issuance.id.in_(ids))).all()
+            per_issuance = session.execute(
+                select(Credential.issuance_id, func.count()).group_by(Credential.issuance_id)
+            ).all()
+            assert states == ["issued"] * 5
+            assert sorted(per_issuance) == [(issuance_id, 1) for issuance_id in ids]
+            assert session.scalar(select(func.count()).select_from(MailMessage)) == 5
+            for credential in session.scalars(select(Credential)):
+                # The worker's clock is the system's, not the tests' fixed one.
+                report = verify_stored(session, credential, at=credential.valid_from)
+                assert report.verified, report.checks

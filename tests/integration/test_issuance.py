@@ -220,7 +220,7 @@ def test_a_failed_self_check_stores_no_credential(
         return _GarbageSigner(signer_for(*args, **kwargs))
 
     # The signer is the process boundary here (a key store); only the credential's is replaced.
-    monkeypatch.setattr("issuer.issuance.signer_for", garbage_signer_for)
+    monkeypatch.setattr("issuer.batch.signer_for", garbage_signer_for)
 
     with caplog.at_level(logging.CRITICAL, logger="issuer.issuance"):
         issuance = issue(session, achievement)
