@@ -24,7 +24,13 @@ from issuer.identity import (
     issuer_profile,
     published_keys,
 )
-from issuer.issuance import complete_issuance, request_issuance
+from issuer.issuance import (
+    IssuanceRequest,
+    complete_issuance,
+    complete_issuances,
+    request_issuance,
+    request_issuances,
+)
 from issuer.keys import (
     Keyring,
     current_key,
@@ -52,6 +58,7 @@ __all__ = [
     "CredentialNotFound",
     "InvalidIssuer",
     "Issuance",
+    "IssuanceRequest",
     "Issuer",
     "IssuerExists",
     "IssuerNotFound",
@@ -64,6 +71,7 @@ __all__ = [
     "StatusList",
     "StatusListNotFound",
     "complete_issuance",
+    "complete_issuances",
     "create_issuer",
     "current_key",
     "did_document",
@@ -75,6 +83,7 @@ __all__ = [
     "published_keys",
     "remove_key",
     "request_issuance",
+    "request_issuances",
     "revoke",
     "rotate_key",
     "rotate_key_encryption_key",

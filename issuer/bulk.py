@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from badges.errors import N_, Conflict, InvalidInput, NotFound
 from badges.outbox import defer
 from issuer.errors import AchievementNotFound
-from issuer.issuance import FAILED, ISSUED, request_issuance
+from issuer.issuance import FAILED, ISSUED, IssuanceRequest, request_issuances
 from issuer.models import Achievement, BulkAward, BulkAwardRow, Credential, Issuance
 
 RUN_BULK_AWARD_TASK = "issuer.run_bulk_award"
@@ -283,16 +283,14 @@ def issue_next_batch(
         .execution_options(populate_existing=True)
     )
     rows = list(session.scalars(query))
-    for row in rows:
-        issuance = request_issuance(
-            session,
-            issuer_id=bulk.issuer_id,
-            achievement_id=bulk.achievement_id,
-            recipient_name=row.name,
-            recipient_email=row.email,
-            now=now,
-        )
-        issuance.bulk_award_id = bulk.id
+    requests = [
+        IssuanceRequest(bulk.achievement_id, row.name, row.email, bulk_award_id=bulk.id)
+        for row in rows
+    ]
+    issuances = request_issuances(
+        session, bulk.issuer_id, requests, now=now, requested_by_id=bulk.created_by_id
+    )
+    for row, issuance in zip(rows, issuances, strict=True):
         row.issuance_id = issuance.id
     session.flush()
     return len(rows)
