@@ -70,6 +70,7 @@ SUBMISSION_STATES: Mapping[str, LazyString] = MappingProxyType(
         "approved": _l("Approved"),
         "rejected": _l("Needs changes"),
         "superseded": _l("Replaced by a newer version"),
+        "appealed": _l("Appealed, waiting for a second assessor"),
     }
 )
 

@@ -37,6 +37,8 @@ PUBLIC_ENDPOINTS = {
     "issuer_backpack.claim_page",  # GET only: explains the claim link, claims nothing
     "paths_maps.framework_page",  # the published competence framework (no personal data)
     "paths_maps.framework_svg",
+    "paths_public.element",  # what credentials' alignments point at (no personal data)
+    "paths_public.evidence",  # 404 unless the participant made their evidence public
     "issuer_claims.claim",  # event attendees claim without an account; token, CSRF, rate-limited
     "issuer_claims.confirm",  # the emailed confirmation link; POST with CSRF, single use
 }
