@@ -34,6 +34,7 @@ from badges.ob3 import (
 )
 from badges.proofs import Signer, create_proof
 from issuer.achievements import alignments_of
+from issuer.extras import merge_extras
 from issuer.identity import did_documents, issuer_profile
 from issuer.keys import Keyring, signer_for
 from issuer.models import Achievement, Credential, Issuance, Issuer, StatusList
@@ -134,6 +135,8 @@ def build_credential(
         now + timedelta(days=achievement.validity_days) if achievement.validity_days else None
     )
     unsigned = to_json_ld(_credential_model(context, issuance, now=now, valid_until=valid_until))
+    if issuance.extras_json:
+        unsigned = merge_extras(unsigned, issuance.extras_json)
     status = [_status_entry(context, reservation) for reservation in reserved]
     unsigned["credentialStatus"] = status[0] if len(status) == 1 else list(status)
     signed = create_proof(unsigned, signer=context.signer, created=now, loader=context.loader)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, select, update
@@ -57,6 +58,8 @@ class IssuanceRequest:
     recipient_email: str
     recipient_user_id: int | None = None
     bulk_award_id: int | None = None
+    #: See :mod:`issuer.extras`.
+    extras: Mapping[str, Any] | None = None
 
 
 def request_issuance(
@@ -69,10 +72,12 @@ def request_issuance(
     now: datetime,
     recipient_user_id: int | None = None,
     requested_by_id: int | None = None,
+    extras: Mapping[str, Any] | None = None,
 ) -> Issuance:
     """Record a pending issuance; the credential is issued by a task sent after commit.
 
     The email is normalised (trimmed, lower-cased) so that the recipient's account finds it.
+    ``extras`` (from a validation path, see :mod:`issuer.extras`) go into the credential.
     """
     _check_achievement(session.get(Achievement, achievement_id), achievement_id, issuer_id)
     name, email = _recipient(recipient_name, recipient_email)
@@ -87,6 +92,7 @@ def request_issuance(
         requested_at=now,
         recipient_user_id=recipient_user_id,
         requested_by_id=requested_by_id,
+        extras_json=dict(extras) if extras else None,
     )
     session.add(issuance)
     session.flush()
@@ -130,6 +136,7 @@ def request_issuances(
             recipient_user_id=request.recipient_user_id or users.get(email),
             requested_by_id=requested_by_id,
             bulk_award_id=request.bulk_award_id,
+            extras_json=dict(request.extras) if request.extras else None,
         )
         for request, (name, email) in zip(requests, recipients, strict=True)
     ]

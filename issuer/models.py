@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     ForeignKey,
     Index,
@@ -211,6 +213,9 @@ class Issuance(Base):
     #: SHA-256 hex of the claim link's secret, for recipients without an account; the secret
     #: itself is only ever in the email.
     claim_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: What a validation path adds to the credential (alignments, results, evidence, narrative),
+    #: merged in before signing by :func:`issuer.extras.merge_extras`; None for plain awards.
+    extras_json: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     #: Set when the issuance came from a bulk award (CSV upload).
     bulk_award_id: Mapped[int | None] = mapped_column(
         ForeignKey("bulk_awards.id", ondelete="SET NULL"), index=True

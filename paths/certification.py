@@ -145,6 +145,7 @@ def check_completion(
                 recipient_email=email,
                 now=now,
                 recipient_user_id=enrolment.user_id,
+                extras=certification.extras,
             ).id
         session.flush()
     return claimed
