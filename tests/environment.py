@@ -6,7 +6,8 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.pool import NullPool
 
 from badges.config import Settings
 from badges.db import Base
@@ -17,12 +18,21 @@ TEST_KEK = "re9qeMFxPU99o8RtLEiX28qfIRXsKrTBrKwrrLK8iOY="
 
 
 def empty_tables(url: str) -> None:
-    """Remove every row from every table (PostgreSQL), keeping the schema."""
-    engine = create_engine(url)
-    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    """Remove every row from every table (PostgreSQL), keeping the schema; ids start at 1 again.
+
+    DELETE, children first, rather than TRUNCATE: with forty-odd small tables, TRUNCATE's file
+    work cost about a second per test, DELETE a few milliseconds.
+    """
+    engine = _engines.get(url) or _engines.setdefault(url, create_engine(url, poolclass=NullPool))
     with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    engine.dispose()
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+        connection.execute(
+            text("SELECT setval(oid::regclass, 1, false) FROM pg_class WHERE relkind = 'S'")
+        )
+
+
+_engines: dict[str, Engine] = {}
 
 
 def make_settings(tmp_path: Path, database_url: str, **overrides: object) -> Settings:
