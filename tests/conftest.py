@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, text
@@ -16,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from badges import migrate
+from badges.accounts import passwords
 from badges.app import create_app
 from badges.clock import FixedClock
 from badges.config import Settings
@@ -23,6 +25,20 @@ from badges.context import current_database
 from badges.db import Database
 from tests.environment import NOW, empty_tables, make_settings
 from tests.services import POSTGRES_ADMIN_URL, missing
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """Argon2id with tiny costs in tests: a strong hash costs ~110 ms, and tests make hundreds.
+
+    Only this process: the app still uses ``STRONG_HASHER`` (checked in tests/unit), and
+    subprocesses (the CLI, the Celery worker, gunicorn) hash as in production.
+    """
+    cheap = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    original = passwords._hasher
+    passwords._hasher = cheap
+    yield
+    passwords._hasher = original
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from argon2 import Type
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,7 +16,12 @@ from badges.accounts import (
     grant_role,
     register,
 )
-from badges.accounts.passwords import hash_password, needs_rehash, verify_password
+from badges.accounts.passwords import (
+    STRONG_HASHER,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 from badges.errors import Conflict, InvalidInput, NotFound
 from tests.environment import NOW
 
@@ -148,3 +154,9 @@ def test_password_hashing_round_trip() -> None:
     assert not verify_password(hashed, "another password")
     assert not verify_password("not a hash", "anything")
     assert not needs_rehash(hashed)
+
+
+def test_the_app_hashes_with_argon2id_at_rfc_9106_strength() -> None:
+    assert STRONG_HASHER.type is Type.ID
+    assert STRONG_HASHER.memory_cost >= 65536
+    assert STRONG_HASHER.time_cost >= 3
