@@ -26,7 +26,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from badges.accounts import Membership, Role
+from badges.accounts import Role
 from badges.context import current_clock, current_settings
 from badges.errors import DomainError
 from badges.web.auth import add_nav_item, current_user, role_required, translate_error
@@ -50,6 +50,7 @@ from issuer.issuance import request_issuance
 from issuer.issued import issuance_counts, list_issued
 from issuer.models import Achievement, Credential, Issuance, Issuer
 from issuer.status import revoke, status_events, suspend, unsuspend
+from issuer.web.access import administered_issuer
 
 bp = Blueprint("issuer_admin", __name__, url_prefix="/issuer")
 PAGE_SIZE = 50
@@ -123,17 +124,7 @@ class ProfileForm(FlaskForm):
 
 def _admin_issuer(slug: str) -> Issuer:
     """The issuer, if the signed-in user administers it; 404 otherwise (no probing)."""
-    user = current_user()
-    if user is None:
-        abort(404)
-    session = db_session()
-    issuer = session.scalar(select(Issuer).where(Issuer.slug == slug))
-    membership = (
-        session.get(Membership, (user.id, issuer.organisation_id)) if issuer is not None else None
-    )
-    if issuer is None or membership is None or membership.role is not Role.ISSUER_ADMIN:
-        abort(404)
-    return issuer
+    return administered_issuer(db_session(), slug)
 
 
 def _admin_issuance(issuer: Issuer, issuance_id: int) -> tuple[Issuance, Credential | None]:

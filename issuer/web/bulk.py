@@ -12,13 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms import SelectField
 
-from badges.accounts import Membership, Role
+from badges.accounts import Role
 from badges.context import current_clock
 from badges.errors import DomainError
 from badges.web.auth import current_user, role_required, translate_error
 from badges.web.database import db_session
 from badges.web.translate import _l
-from issuer import Achievement, Issuer, get_issuer
+from issuer import Achievement, Issuer
 from issuer.bulk import (
     MAX_BYTES,
     bulk_awards,
@@ -30,6 +30,7 @@ from issuer.bulk import (
     preview_rows,
 )
 from issuer.models import BulkAward
+from issuer.web.access import administered_issuer
 
 bp = Blueprint("issuer_bulk", __name__, url_prefix="/issuer/<slug>/bulk")
 
@@ -45,16 +46,6 @@ class BulkUploadForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """Confirm and cancel are POSTs carrying only the CSRF token."""
-
-
-def administered_issuer(session: Session, slug: str) -> Issuer:
-    """The issuer at ``slug`` if the signed-in user is an admin of its organisation; else 404."""
-    user = current_user()
-    issuer = get_issuer(session, slug)  # IssuerNotFound -> 404
-    membership = session.get(Membership, (user.id, issuer.organisation_id)) if user else None
-    if membership is None or membership.role is not Role.ISSUER_ADMIN:
-        abort(404)
-    return issuer
 
 
 def active_achievements(session: Session, issuer: Issuer) -> list[Achievement]:

@@ -47,7 +47,8 @@ from issuer.claims import (
     windows_of,
 )
 from issuer.models import ClaimWindow
-from issuer.web.bulk import ActionForm, active_achievements, administered_issuer
+from issuer.web.access import administered_issuer
+from issuer.web.bulk import ActionForm, active_achievements
 
 bp = Blueprint("issuer_claims", __name__)
 
