@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
+from typing import Protocol
 
 import click
 from flask.cli import AppGroup
@@ -147,7 +149,24 @@ def rotate_kek() -> None:
     )
 
 
+class StatusChange(Protocol):
+    """revoke, suspend or unsuspend from :mod:`issuer.status`."""
+
+    def __call__(
+        self, session: Session, credential_id: int, /, *, reason: str, now: datetime
+    ) -> object:
+        """Change the credential's status and log ``reason``."""
+
+
 _REASON = click.option("--reason", required=True, help="Why (kept in the badge's audit log).")
+
+
+def _change_status(credential_uuid: str, change: StatusChange, reason: str) -> str:
+    """Apply ``change`` to the badge in one transaction; its public id, for the message."""
+    with _transaction() as session:
+        credential = credential_by_public_id(session, credential_uuid)
+        change(session, credential.id, reason=reason, now=current_clock().now())
+        return credential.public_id
 
 
 @issuer_group.command("revoke")
@@ -155,11 +174,7 @@ _REASON = click.option("--reason", required=True, help="Why (kept in the badge's
 @_REASON
 def revoke_command(credential_uuid: str, reason: str) -> None:
     """Revoke badge CREDENTIAL_UUID for good; verifiers see it within minutes."""
-    with _transaction() as session:
-        credential = credential_by_public_id(session, credential_uuid)
-        revoke(session, credential.id, reason=reason, now=current_clock().now())
-        public_id = credential.public_id
-    click.echo(f"Revoked {public_id}.")
+    click.echo(f"Revoked {_change_status(credential_uuid, revoke, reason)}.")
 
 
 @issuer_group.command("suspend")
@@ -167,11 +182,7 @@ def revoke_command(credential_uuid: str, reason: str) -> None:
 @_REASON
 def suspend_command(credential_uuid: str, reason: str) -> None:
     """Suspend badge CREDENTIAL_UUID until it is unsuspended."""
-    with _transaction() as session:
-        credential = credential_by_public_id(session, credential_uuid)
-        suspend(session, credential.id, reason=reason, now=current_clock().now())
-        public_id = credential.public_id
-    click.echo(f"Suspended {public_id}.")
+    click.echo(f"Suspended {_change_status(credential_uuid, suspend, reason)}.")
 
 
 @issuer_group.command("unsuspend")
@@ -179,8 +190,4 @@ def suspend_command(credential_uuid: str, reason: str) -> None:
 @_REASON
 def unsuspend_command(credential_uuid: str, reason: str) -> None:
     """Lift the suspension of badge CREDENTIAL_UUID."""
-    with _transaction() as session:
-        credential = credential_by_public_id(session, credential_uuid)
-        unsuspend(session, credential.id, reason=reason, now=current_clock().now())
-        public_id = credential.public_id
-    click.echo(f"Unsuspended {public_id}.")
+    click.echo(f"Unsuspended {_change_status(credential_uuid, unsuspend, reason)}.")
