@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import smtplib
+from typing import Any
 
 from celery import shared_task
 
 from badges.context import current_clock, current_database, current_settings
-from badges.mail import SEND_MAIL_TASK, deliver
+from badges.mail import SEND_MAIL_TASK, SEND_MAILS_TASK, deliver, deliver_many
+
+#: Retries of a mail batch whose SMTP server failed: 30 s, 1 min, 2 min ... about an hour in all.
+MAIL_RETRIES = 6
+MAIL_RETRY_BASE_SECONDS = 30
 
 
 @shared_task(
     name=SEND_MAIL_TASK,
     autoretry_for=(smtplib.SMTPException, OSError),
     retry_backoff=True,
-    max_retries=6,
+    max_retries=MAIL_RETRIES,
 )
 def send_mail(message_id: int) -> bool:
     """Deliver one stored message; a duplicate delivery of the task sends nothing."""
@@ -22,3 +27,19 @@ def send_mail(message_id: int) -> bool:
         return deliver(
             session, message_id, settings=current_settings().mail, now=current_clock().now()
         )
+
+
+@shared_task(name=SEND_MAILS_TASK, bind=True, max_retries=MAIL_RETRIES)
+def send_mails(self: Any, *message_ids: int) -> int:
+    """Deliver a batch of stored messages; after a transport failure, retry only the unsent ones.
+
+    What went out before the failure is committed as sent first, so a retry never sends it again.
+    """
+    with current_database().session_scope() as session:
+        outcome = deliver_many(
+            session, message_ids, settings=current_settings().mail, now=current_clock().now()
+        )
+    if outcome.remaining:
+        countdown = MAIL_RETRY_BASE_SECONDS * 2**self.request.retries
+        raise self.retry(args=outcome.remaining, exc=outcome.error, countdown=countdown)
+    return outcome.sent

@@ -16,8 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.errors import N_
-from badges.mail import SEND_MAIL_TASK, MailMessage, queue_mail
-from badges.outbox import defer
+from badges.mail import MailMessage, queue_mail, queue_mails
 from issuer.models import Achievement, Credential, Issuance, Issuer
 
 SUBJECT = N_("Your badge %(achievement)s is ready")
@@ -71,10 +70,10 @@ def notify_recipients(
     base_url: str,
     now: datetime,
 ) -> list[MailMessage]:
-    """Queue a batch's "your badge is ready" emails with one INSERT (what a batch issue sends).
+    """Queue a batch's "your badge is ready" emails: one INSERT and one delivery task.
 
     The same message as :func:`notify_recipient`, for issuances of one issuer whose achievement
-    names the caller already loaded; each message is still delivered by its own task.
+    names the caller already loaded.
     """
     messages = []
     for issuance in issuances:
@@ -92,10 +91,7 @@ def notify_recipients(
                 created_at=now,
             )
         )
-    session.add_all(messages)
-    session.flush()
-    for message in messages:
-        defer(session, SEND_MAIL_TASK, message.id)
+    queue_mails(session, messages)
     return messages
 
 
