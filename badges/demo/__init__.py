@@ -94,8 +94,8 @@ def load_demo(
             admin=admin,
         )
     import_paths(session, load_paths_json(DEMO_PATHS.read_bytes(), str(DEMO_PATHS)), now=now)
-    enrolment_in_progress(session, users[PARTICIPANT_EMAIL], now=now)
+    assessor = users["assessor@demo.example"]
+    enrolment_in_progress(session, users[PARTICIPANT_EMAIL], assessor, now=now, base_url=base_url)
     if store is not None:
-        assessor = users["assessor@demo.example"]
         completed_path(session, users[PARTICIPANT_EMAIL], assessor, issuing, store)
     return DEMO_LOGINS

@@ -18,6 +18,11 @@ DEMO_PATHS = files("paths") / "data" / "demo_paths.json"
 IN_PROGRESS_PATH = "scpm"
 #: The path the demo participant has completed (and holds its credential).
 COMPLETED_PATH = "iot-sensor-networks"
+#: What the demo assessor wrote when sending the first in-progress answer back.
+REJECTION_FEEDBACK = (
+    "A good start: the stakeholder map is clear. Please add how each group was involved "
+    "(meetings, surveys, co-design sessions) and what changed in the project because of it."
+)
 DEMO_ANSWERS = (
     "I mapped the stakeholders of the Sofia air-quality pilot: the district administration, "
     "two schools, the public transport operator and a residents' association. The map and "

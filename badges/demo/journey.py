@@ -9,7 +9,12 @@ from sqlalchemy.orm import Session
 
 from badges.accounts import User
 from badges.demo.awards import Issuing
-from badges.demo.data import COMPLETED_PATH, DEMO_ANSWERS, IN_PROGRESS_PATH
+from badges.demo.data import (
+    COMPLETED_PATH,
+    DEMO_ANSWERS,
+    IN_PROGRESS_PATH,
+    REJECTION_FEEDBACK,
+)
 from issuer import Issuance, complete_issuance
 from paths import (
     Enrolment,
@@ -102,11 +107,14 @@ def _demo_items(requirement: Requirement, number: int) -> list[EvidenceItem]:
     return [EvidenceItem.of_file(pdf, f"sensor-test-{number}.pdf") for _ in range(min(wanted, 1))]
 
 
-def enrolment_in_progress(session: Session, participant: User, *, now: datetime) -> None:
+def enrolment_in_progress(
+    session: Session, participant: User, assessor: User, *, now: datetime, base_url: str
+) -> None:
     """The participant is on the project manager path: self-assessed, two answers submitted.
 
-    Only text and link evidence, so the demo needs no evidence store; the answers wait in the
-    assessors' queue.
+    Only text and link evidence, so the demo needs no evidence store. The assessor sent the first
+    answer back with feedback (so the demo shows a rejection to resubmit or appeal); the second
+    waits in the assessors' queue.
     """
     path = session.scalars(
         select(ValidationPath).where(
@@ -133,13 +141,16 @@ def enrolment_in_progress(session: Session, participant: User, *, now: datetime)
         and {"text", "link"} & set(requirement.evidence_kinds)
         and requirement.min_items == 1
     ]
+    if assessor.id not in {user.id for user in assessors_of(session, IN_PROGRESS_PATH)}:
+        assign_assessor(session, IN_PROGRESS_PATH, assessor.id, now=now)
+    submitted = []
     for requirement, answer in zip(answerable, DEMO_ANSWERS, strict=False):
         item = (
             EvidenceItem.of_text(answer)
             if "text" in requirement.evidence_kinds
             else EvidenceItem.of_link("https://example.org/sofia-pilot-report")
         )
-        submit_evidence(
+        submission = submit_evidence(
             session,
             enrolment.id,
             requirement.id,
@@ -148,6 +159,20 @@ def enrolment_in_progress(session: Session, participant: User, *, now: datetime)
             store=_NO_FILES,
             max_upload_mb=1,
             now=now,
+        )
+        submitted.append((requirement, submission))
+    if submitted:
+        requirement, submission = submitted[0]
+        review_submission(
+            session,
+            submission.id,
+            assessor_id=assessor.id,
+            decision="reject",
+            feedback=REJECTION_FEEDBACK,
+            rubric_level=1 if requirement.rubric else None,
+            method=requirement.method,
+            now=now,
+            base_url=base_url,
         )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from badges.accounts import Organisation, Role, User
 from badges.config import Settings
 from badges.demo import DEMO_AWARDS, PARTICIPANT_EMAIL, public_credential_urls
+from badges.demo.data import REJECTION_FEEDBACK
 from badges.jsonld.loader import StaticDocumentLoader
 from issuer import (
     Achievement,
@@ -26,6 +27,7 @@ from issuer import (
 from paths import (
     Certification,
     Enrolment,
+    Review,
     Submission,
     ValidationPath,
     gap_map,
@@ -211,9 +213,17 @@ def test_the_participant_is_part_way_through_a_path(session: Session) -> None:
     ).one()
 
     states = session.scalars(
-        select(Submission.state).where(Submission.enrolment_id == enrolment.id)
+        select(Submission.state)
+        .where(Submission.enrolment_id == enrolment.id)
+        .order_by(Submission.id)
     ).all()
-    assert states == ["submitted", "submitted"]
+    assert states == ["rejected", "submitted"]
+    feedback = session.scalars(
+        select(Review.feedback)
+        .join(Submission, Submission.id == Review.submission_id)
+        .where(Submission.enrolment_id == enrolment.id)
+    ).all()
+    assert feedback == [REJECTION_FEEDBACK]
     assert len(gap_map(session, enrolment)) > 0
     published = session.scalars(
         select(ValidationPath.code).where(ValidationPath.state == "published")
