@@ -17,7 +17,7 @@ def _domain_modules() -> list[Path]:
     candidates = [
         *(ROOT / "badges" / "accounts").rglob("*.py"),
         ROOT / "badges" / "mail.py",
-        ROOT / "badges" / "demo.py",
+        *(ROOT / "badges" / "demo").rglob("*.py"),
         *(ROOT / "issuer").rglob("*.py"),
         *(ROOT / "paths").rglob("*.py"),
     ]
