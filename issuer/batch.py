@@ -110,7 +110,7 @@ def load_context(
     }
     return BatchContext(
         issuer=issuer,
-        profile=issuer_profile(issuer),
+        profile=issuer_profile(issuer, base_url=base_url),
         achievements=achievements,
         awarded={key: _awarded(value, base_url) for key, value in achievements.items()},
         signer=signer_for(session, issuer_id, keyring=keyring),

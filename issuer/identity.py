@@ -42,6 +42,8 @@ from issuer.models import Issuer, SigningKey
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 #: The did:web document path below BASE_URL (ARCHITECTURE.md, "Interfaces").
 DID_DOCUMENT_PATH = "/issuers/{slug}/did.json"
+#: Where an uploaded logo is served below BASE_URL (``issuer.web.credentials.issuer_logo``).
+LOGO_PATH = "/issuers/{slug}/logo"
 
 
 def issuer_did_for(base_url: str, slug: str) -> str | None:
@@ -152,8 +154,13 @@ def did_documents(session: Session, issuer: Issuer) -> dict[str, dict[str, Any]]
     return documents
 
 
-def issuer_profile(issuer: Issuer) -> Profile:
-    """The OB 3.0 ``Profile`` for a credential's ``issuer`` (OB §B.1.14); ``id`` is the DID."""
+def issuer_profile(issuer: Issuer, *, base_url: str | None = None) -> Profile:
+    """The OB 3.0 ``Profile`` for a credential's ``issuer`` (OB §B.1.14); ``id`` is the DID.
+
+    ``image`` (an OB ``Image``, reference/ob3-spec.md §1.9) is the uploaded logo's public URL
+    below ``base_url``, so credentials carry the logo shown on the profile page; without an
+    upload (or without ``base_url``) it is the external ``image_url``, if any.
+    """
     if issuer.did is None:
         raise KeyUnavailable(
             N_("The issuer %(slug)s has no DID yet: generate a signing key."),
@@ -172,9 +179,16 @@ def issuer_profile(issuer: Issuer) -> Profile:
         url=issuer.url,
         email=issuer.email,
         description=issuer.description,
-        image=Image(id=issuer.image_url) if issuer.image_url else None,
+        image=_logo(issuer, base_url),
         address=address if address != Address() else None,
     )
+
+
+def _logo(issuer: Issuer, base_url: str | None) -> Image | None:
+    """The issuer's logo as an OB ``Image``: the uploaded one first, else the external URL."""
+    if issuer.logo_media_type and base_url:
+        return Image(id=base_url.rstrip("/") + LOGO_PATH.format(slug=issuer.slug))
+    return Image(id=issuer.image_url) if issuer.image_url else None
 
 
 def _verification_key(key: SigningKey) -> VerificationKey:
