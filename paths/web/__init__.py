@@ -7,12 +7,21 @@ from __future__ import annotations
 
 from flask import Flask
 
-from paths.web import admin, assessor, evidence, maps, participant, public
+from paths.web import (
+    admin,
+    appeals,
+    assessor,
+    certifications,
+    evidence,
+    maps,
+    participant,
+    public,
+)
 
 
 def init_paths_web(app: Flask) -> None:
     """Register the participant's blueprints on ``app`` (called by ``badges.app``)."""
-    for module in (participant, evidence, maps, assessor, public, admin):
+    for module in (participant, certifications, appeals, evidence, maps, assessor, public, admin):
         app.register_blueprint(module.bp)
 
 

@@ -28,6 +28,7 @@ from paths.languages import LANGUAGES, pick_text
 from paths.models import Enrolment, SelfAssessment, Unit, ValidationPath, WorkRole
 from paths.path_errors import AlreadyEnrolled, PathNotFound
 from paths.path_versions import CERTIFICATION, STAGES
+from paths.review import MAX_FEEDBACK
 from paths.web.forms import ActionForm
 from paths.web.labels import LABELS, LEVEL_LABELS
 from paths.web.summary import (
@@ -224,7 +225,7 @@ def render_progress(
     entered: Mapping[str, str] | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
-    """The progress page; after a refused self-assessment it keeps what the user chose."""
+    """The progress page; after a refused self-assessment or appeal it keeps what was typed."""
     session = db_session()
     result = paths.progress(session, found)
     path = found.path
@@ -243,16 +244,13 @@ def render_progress(
         issuer=issuer_names(session, [path.issuer_id]).get(path.issuer_id, ""),
         achievement=achievement_name(session, path.achievement_id),
         form=ActionForm(),
+        max_reason=MAX_FEEDBACK,
     ), status
 
 
 def _self_notes(found: Enrolment) -> dict[int, str]:
-    rows = db_session().execute(
-        select(SelfAssessment.element_id, SelfAssessment.note).where(
-            SelfAssessment.enrolment_id == found.id
-        )
-    )
-    return {row.element_id: row.note for row in rows}
+    query = select(SelfAssessment.element_id, SelfAssessment.note)
+    return dict(db_session().execute(query.where(SelfAssessment.enrolment_id == found.id)).all())
 
 
 @bp.route("/paths/enrolments/<int:enrolment_id>/withdraw", methods=["GET", "POST"])
@@ -292,11 +290,8 @@ def published_path(code: str) -> ValidationPath:
 def _scope_title(path: ValidationPath) -> Mapping[str, str]:
     """The role's or the unit's title, as framework texts."""
     session = db_session()
-    target: WorkRole | Unit | None
     if path.scope == "role" and path.role_id is not None:
-        target = session.get(WorkRole, path.role_id)
-    elif path.unit_id is not None:
-        target = session.get(Unit, path.unit_id)
-    else:
-        target = None
-    return target.title if target is not None else {}
+        return session.get_one(WorkRole, path.role_id).title
+    if path.unit_id is not None:
+        return session.get_one(Unit, path.unit_id).title
+    return {}
