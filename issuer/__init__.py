@@ -49,6 +49,12 @@ from issuer.models import (
     StatusEntry,
     StatusList,
 )
+from issuer.privacy import (
+    RecipientErasure,
+    erase_recipient_data,
+    export_recipient_data,
+    signed_documents,
+)
 from issuer.status import revoke, status_list_credential
 
 __all__ = [
@@ -65,6 +71,7 @@ __all__ = [
     "KeyStateConflict",
     "KeyUnavailable",
     "Keyring",
+    "RecipientErasure",
     "SigningKey",
     "SigningKeyNotFound",
     "StatusEntry",
@@ -76,6 +83,8 @@ __all__ = [
     "current_key",
     "did_document",
     "did_documents",
+    "erase_recipient_data",
+    "export_recipient_data",
     "generate_key",
     "get_issuer",
     "issuer_did_for",
@@ -87,6 +96,7 @@ __all__ = [
     "revoke",
     "rotate_key",
     "rotate_key_encryption_key",
+    "signed_documents",
     "signer_for",
     "status_list_credential",
 ]

@@ -15,13 +15,24 @@ from paths.web import (
     evidence,
     maps,
     participant,
+    privacy,
     public,
 )
 
 
 def init_paths_web(app: Flask) -> None:
     """Register the participant's blueprints on ``app`` (called by ``badges.app``)."""
-    for module in (participant, certifications, appeals, evidence, maps, assessor, public, admin):
+    for module in (
+        participant,
+        certifications,
+        appeals,
+        evidence,
+        maps,
+        assessor,
+        public,
+        admin,
+        privacy,
+    ):
         app.register_blueprint(module.bp)
 
 
