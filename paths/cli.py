@@ -27,6 +27,7 @@ from paths import (
     load_framework_json,
     load_paths_json,
 )
+from paths.cli_privacy import delete_account_command, export_personal_data_command
 
 paths_group = AppGroup("paths", help="Competence framework and validation paths.")
 FORMATS = click.Choice(["json", "csv"])
@@ -125,3 +126,7 @@ def import_paths_command(file: Path) -> None:
     for result in results:
         done = "Imported" if result.created else "Already imported, unchanged:"
         click.echo(f"{done} path {result.code} version {result.version}.")
+
+
+paths_group.add_command(export_personal_data_command)
+paths_group.add_command(delete_account_command)
