@@ -12,6 +12,9 @@ from paths.web import (
     appeals,
     assessor,
     certifications,
+    editor_frameworks,
+    editor_paths,
+    editor_requirements,
     evidence,
     maps,
     participant,
@@ -31,6 +34,9 @@ def init_paths_web(app: Flask) -> None:
         assessor,
         public,
         admin,
+        editor_frameworks,
+        editor_paths,
+        editor_requirements,
         privacy,
     ):
         app.register_blueprint(module.bp)

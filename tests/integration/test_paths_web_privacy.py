@@ -10,39 +10,21 @@ import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Iterator
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.accounts import Role, User, grant_role
-from badges.app import create_app
-from badges.clock import FixedClock
 from badges.config import Settings
-from badges.context import current_database
 from paths import EvidenceItem, LocalEvidenceStore, enrol, evidence_store, submit_evidence
-from paths.web import privacy
 from tests.environment import NOW
 from tests.forms import TEST_PASSWORD, csrf_token, register_user
 from tests.integration.test_privacy import make_path
 
 REPORT = b"Ana's report on the bike-sharing pilot.\n"
 EMAIL = "ana@example.org"
-
-
-@pytest.fixture
-def app(settings: Settings, clock: FixedClock) -> Iterator[Flask]:
-    """The app, with the privacy pages registered if the composition root does not yet."""
-    application = create_app(settings, clock=clock)
-    if privacy.bp.name not in application.blueprints:
-        application.register_blueprint(privacy.bp)
-    application.config["TESTING"] = True
-    yield application
-    with application.app_context():
-        current_database().dispose()
 
 
 @pytest.fixture
