@@ -24,13 +24,8 @@ from issuer.identity import (
     issuer_profile,
     published_keys,
 )
-from issuer.issuance import (
-    IssuanceRequest,
-    complete_issuance,
-    complete_issuances,
-    request_issuance,
-    request_issuances,
-)
+from issuer.issuance import complete_issuance, complete_issuances
+from issuer.issuance_requests import IssuanceRequest, request_issuance, request_issuances
 from issuer.keys import (
     Keyring,
     current_key,
@@ -55,7 +50,8 @@ from issuer.privacy import (
     export_recipient_data,
     signed_documents,
 )
-from issuer.status import revoke, status_list_credential
+from issuer.status import revoke
+from issuer.status_signing import status_list_credential
 
 __all__ = [
     "Achievement",

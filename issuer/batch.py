@@ -38,15 +38,14 @@ from issuer.extras import merge_extras
 from issuer.identity import did_documents, issuer_profile
 from issuer.keys import Keyring, signer_for
 from issuer.models import Achievement, Credential, Issuance, Issuer, StatusList
-from issuer.status import (
+from issuer.status_allocation import (
     REVOCATION,
     SUSPENSION,
     Reservation,
     allocate_indexes,
     current_list,
-    status_list_credential,
-    status_list_url,
 )
+from issuer.status_signing import status_list_credential, status_list_url
 from verifier import MapFetcher, Outcome, StatusListCache, verify_credential
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from badges.errors import N_, Conflict, InvalidInput, NotFound
 from badges.mail import queue_mail
 from issuer.errors import AchievementNotFound
-from issuer.issuance import request_issuance
+from issuer.issuance_requests import request_issuance
 from issuer.models import Achievement, Claim, ClaimWindow
 
 #: Given the event name and the confirmation URL, the mail's subject and body (the web edge

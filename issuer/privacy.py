@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from badges.accounts import User
 from issuer.claims import token_hash
-from issuer.issuance import FAILED, PENDING
+from issuer.issuance_requests import FAILED, PENDING
 from issuer.models import (
     Achievement,
     BulkAwardRow,

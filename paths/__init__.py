@@ -18,13 +18,7 @@ from paths.assessors import (
     unassign_assessor,
 )
 from paths.catalogue import catalogue
-from paths.certification import (
-    PublicEvidence,
-    certifications_of,
-    check_completion,
-    public_evidence,
-    set_evidence_public,
-)
+from paths.certification import certifications_of, check_completion
 from paths.credential_extras import (
     CredentialExtras,
     ElementResult,
@@ -122,7 +116,8 @@ from paths.path_errors import (
     SubmissionTooLarge,
     UnsupportedFileType,
 )
-from paths.path_json import PathImport, PathsSpec, import_paths, load_paths_json
+from paths.path_import import PathImport, import_paths
+from paths.path_json import PathsSpec, load_paths_json
 from paths.path_versions import (
     EVIDENCE_KINDS,
     METHODS,
@@ -137,6 +132,7 @@ from paths.path_versions import (
     retire,
     scope_element_ids,
 )
+from paths.public_evidence import PublicEvidence, public_evidence, set_evidence_public
 from paths.review import (
     QueueItem,
     ReviewOutcome,

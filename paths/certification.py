@@ -6,14 +6,15 @@ complete, and certifies each one once. The :class:`Certification` row is claimed
 SAVEPOINT (unique per enrolment and ``scope_key``), so when the last two approvals race only one
 transaction certifies; the issuance is then requested in the same transaction, so a rollback
 leaves neither. The caller locks the enrolment row first (see :mod:`paths.review`), so the
-second of two racing approvals sees the first one's approval and nothing is lost.
+second of two racing approvals sees the first one's approval and nothing is lost. What the
+credential says is built by :mod:`paths.certification_extras`; its public evidence pages are
+:mod:`paths.public_evidence`.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -22,42 +23,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from badges.accounts import User
-from badges.errors import N_
 from issuer import request_issuance
-from paths.credential_extras import (
-    CredentialExtras,
-    ElementResult,
-    EvidenceEntry,
-    ExtraAlignment,
-    RubricLevel,
-)
+from paths.certification_extras import ScopeRequirement, build_extras
 from paths.models import (
     Certification,
     Element,
     Enrolment,
-    Framework,
     PathUnitAward,
     Requirement,
-    Review,
     SelfAssessment,
     Submission,
     ValidationPath,
 )
-from paths.review_errors import CertificationNotFound
 
 PATH_SCOPE = "path"
-NARRATIVE = N_(
-    "Validated against the competence framework %(framework)s, version %(version)s, "
-    "in validation path %(path)s version %(path_version)s. Assessment methods: %(methods)s."
-)
-
-
-@dataclass(frozen=True, slots=True)
-class _Req:
-    id: int
-    element_id: int
-    stage: str
-    unit_id: int
 
 
 def unit_scope_key(unit_id: int) -> str:
@@ -73,7 +52,7 @@ def check_completion(
     Completing the path also completes the enrolment. Returns the new certifications.
     """
     requirements = [
-        _Req(*row)
+        ScopeRequirement(*row)
         for row in session.execute(
             select(Requirement.id, Requirement.element_id, Requirement.stage, Element.unit_id)
             .join(Element, Element.id == Requirement.element_id)
@@ -109,7 +88,7 @@ def check_completion(
             PathUnitAward.path_id == path.id
         )
     ).all()
-    due: list[tuple[str, int | None, int, Sequence[_Req]]] = []
+    due: list[tuple[str, int | None, int, Sequence[ScopeRequirement]]] = []
     for award_unit_id, award_achievement_id in awards:
         in_unit = [r for r in requirements if r.unit_id == award_unit_id]
         key = unit_scope_key(award_unit_id)
@@ -162,61 +141,6 @@ def certifications_of(session: Session, enrolment_id: int) -> list[Certification
     )
 
 
-def set_evidence_public(
-    session: Session, certification_id: int, *, user_id: int, public: bool
-) -> Certification:
-    """Let anyone holding the credential open its evidence pages, or stop them.
-
-    Raises:
-        CertificationNotFound: none with this id belongs to ``user_id``.
-    """
-    certification = session.get(Certification, certification_id)
-    enrolment = session.get(Enrolment, certification.enrolment_id) if certification else None
-    if certification is None or enrolment is None or enrolment.user_id != user_id:
-        raise CertificationNotFound
-    certification.evidence_public = public
-    session.flush()
-    return certification
-
-
-@dataclass(frozen=True, slots=True)
-class PublicEvidence:
-    """What an evidence page shows: the certification, the requirement, the approved version."""
-
-    certification: Certification
-    requirement: Requirement
-    submission: Submission
-
-
-def public_evidence(session: Session, public_id: str, requirement_id: int) -> PublicEvidence:
-    """The evidence behind one entry of a credential, if its holder made it public.
-
-    Raises:
-        CertificationNotFound: unknown, not public, or the requirement is not in it.
-    """
-    certification = session.scalar(
-        select(Certification).where(Certification.public_id == public_id)
-    )
-    if certification is None or not certification.evidence_public:
-        raise CertificationNotFound
-    listed = {
-        entry.get("id", "").rsplit("/", 1)[-1] for entry in certification.extras.get("evidence", [])
-    }
-    submission = session.scalar(
-        select(Submission)
-        .where(
-            Submission.enrolment_id == certification.enrolment_id,
-            Submission.requirement_id == requirement_id,
-            Submission.state == "approved",
-        )
-        .order_by(Submission.version.desc())
-        .limit(1)
-    )
-    if str(requirement_id) not in listed or submission is None:
-        raise CertificationNotFound
-    return PublicEvidence(certification, session.get_one(Requirement, requirement_id), submission)
-
-
 def _claim(
     session: Session,
     enrolment: Enrolment,
@@ -249,142 +173,3 @@ def _claim(
     except IntegrityError:  # another transaction certified the same scope first
         return None
     return certification
-
-
-def build_extras(
-    session: Session,
-    enrolment: Enrolment,
-    path: ValidationPath,
-    requirements: Sequence[_Req],
-    *,
-    public_id: str,
-    now: datetime,
-    base_url: str,
-) -> CredentialExtras:
-    """The credential content for ``requirements`` (a unit's, or the whole path's)."""
-    framework = session.get_one(Framework, path.framework_id)
-    framework_name = framework.title_for("en")
-    element_ids = list(dict.fromkeys(r.element_id for r in requirements))
-    elements = {
-        e.id: e for e in session.scalars(select(Element).where(Element.id.in_(element_ids)))
-    }
-    by_id = {
-        r.id: r
-        for r in session.scalars(
-            select(Requirement).where(Requirement.id.in_([q.id for q in requirements]))
-        )
-    }
-    reviews = session.execute(
-        select(Submission.requirement_id, Review.rubric_level, Review.method, Review.at)
-        .join(Review, Review.submission_id == Submission.id)
-        .where(
-            Submission.enrolment_id == enrolment.id,
-            Submission.state == "approved",
-            Submission.requirement_id.in_(list(by_id)),
-            Review.decision == "approve",
-        )
-        .order_by(Review.at, Review.id)
-    ).all()
-    levels: dict[int, list[int]] = {}
-    methods: dict[int, list[str]] = {}
-    approved_at: dict[int, datetime] = {}
-    for requirement_id, level, method, at in reviews:
-        if level is not None:
-            levels.setdefault(requirement_id, []).append(level)
-        if method:
-            methods.setdefault(requirement_id, []).append(method)
-        approved_at[requirement_id] = at
-
-    def element_url(element: Element) -> str:
-        return (
-            f"{base_url}/paths/frameworks/{framework.code}/{framework.version}"
-            f"/elements/{element.code}"
-        )
-
-    own: dict[int, ExtraAlignment] = {}
-    alignments: list[ExtraAlignment] = []
-    for element_id in element_ids:
-        element = elements[element_id]
-        own[element_id] = ExtraAlignment(
-            target_name=element.title_for("en"),
-            target_url=element_url(element),
-            target_framework=f"{framework_name} {framework.version}",
-            target_code=element.code,
-        )
-        alignments.append(own[element_id])
-        alignments.extend(
-            ExtraAlignment(
-                target_name=element.title_for("en"), target_url=uri, target_framework="ESCO"
-            )
-            for uri in element.esco
-        )
-    results: list[ElementResult] = []
-    evidence: list[EvidenceEntry] = []
-    for req in requirements:
-        requirement = by_id[req.id]
-        element = elements[req.element_id]
-        if req.stage == "identification" or req.id not in approved_at:
-            continue
-        used = sorted(set(methods.get(req.id, [])))
-        achieved = min(levels[req.id]) if levels.get(req.id) else None
-        evidence.append(
-            EvidenceEntry(
-                id=f"{base_url}/paths/certifications/{public_id}/evidence/{req.id}",
-                name=f"{element.title_for('en')} ({req.stage})",
-                narrative=_evidence_narrative(approved_at[req.id], used, achieved),
-                genre=req.stage,
-            )
-        )
-        if requirement.rubric and achieved is not None:
-            # One result per assessment requirement: its id (and its levels') name it.
-            url = f"{element_url(element)}#result-{req.id}"
-            rubric = [
-                RubricLevel(
-                    id=f"{url}-level-{int(level['level'])}",
-                    name=_title(level.get("title"), default=str(level["level"])),
-                    level=int(level["level"]),
-                )
-                for level in requirement.rubric
-            ]
-            results.append(
-                ElementResult(
-                    description_id=url,
-                    name=element.title_for("en"),
-                    levels=tuple(rubric),
-                    achieved_level_id=f"{url}-level-{achieved}",
-                    alignment=own[req.element_id],
-                )
-            )
-    all_methods = tuple(sorted({m for ms in methods.values() for m in ms}))
-    narrative = NARRATIVE % {
-        "framework": framework_name,
-        "version": framework.version,
-        "path": path.code,
-        "path_version": path.version,
-        "methods": ", ".join(m.replace("_", " ") for m in all_methods) or "-",
-    }
-    return CredentialExtras(
-        alignments=tuple(alignments),
-        results=tuple(results),
-        evidence=tuple(evidence),
-        narrative=narrative,
-        framework_code=framework.code,
-        framework_version=framework.version,
-        methods=all_methods,
-        activity_start=enrolment.enrolled_at,
-        activity_end=now,
-    )
-
-
-def _evidence_narrative(at: datetime, methods: Sequence[str], level: int | None) -> str:
-    how = ", ".join(m.replace("_", " ") for m in methods) or "review"
-    text = f"Approved on {at.date().isoformat()} after {how}."
-    return text if level is None else f"{text} Rubric level {level}."
-
-
-def _title(value: object, *, default: str) -> str:
-    if isinstance(value, dict):
-        english = value.get("en")
-        if isinstance(english, str) and english:
-            return english
-    return default

@@ -16,7 +16,7 @@ from badges.errors import DomainError
 from badges.web.auth import add_nav_item, translate_error
 from badges.web.database import db_session
 from badges.web.translate import _l
-from issuer.achievements import ImageUpload
+from issuer.images import ImageUpload
 from issuer.models import Issuer
 from issuer.web.access import administered_issuer
 

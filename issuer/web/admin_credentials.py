@@ -1,7 +1,7 @@
 """Issuer admin pages for credentials: award to one person, the issued list, revoke, suspend.
 
-Thin views over :mod:`issuer.issuance`, :mod:`issuer.issued` and :mod:`issuer.status` (issue #4);
-access as in :mod:`issuer.web.admin`.
+Thin views over :mod:`issuer.issuance_requests`, :mod:`issuer.issued` and :mod:`issuer.status`
+(issue #4); access as in :mod:`issuer.web.admin`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from badges.web.database import db_session
 from badges.web.errors import status_for
 from badges.web.translate import _, _l
 from issuer.achievements import list_achievements
-from issuer.issuance import request_issuance
+from issuer.issuance_requests import request_issuance
 from issuer.issued import list_issued
 from issuer.models import Achievement, Credential, Issuance, Issuer
 from issuer.status import revoke, status_events, suspend, unsuspend

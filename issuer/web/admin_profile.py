@@ -1,6 +1,6 @@
 """Issuer admin pages about the issuer itself: its public profile and logo, and its admins.
 
-Thin views over :mod:`issuer.achievements` (profile) and :mod:`issuer.admins` (issue #4). The
+Thin views over :mod:`issuer.profile` and :mod:`issuer.admins` (issue #4). The
 admins pages are open to the issuer's admins and to platform admins, who name an issuer's first
 admin; every other page of the blueprint is for the issuer's admins only.
 """
@@ -19,10 +19,10 @@ from badges.web.auth import current_user, role_required
 from badges.web.database import db_session
 from badges.web.errors import status_for
 from badges.web.translate import _, _l
-from issuer.achievements import ProfileFields, update_issuer_profile
 from issuer.admins import add_admin, is_admin, list_admins
 from issuer.admins import remove_admin as remove_admin_membership
 from issuer.models import Issuer
+from issuer.profile import ProfileFields, update_issuer_profile
 from issuer.web.access import admins_managed_issuer
 from issuer.web.admin_common import admin_issuer, attach_error, bp, upload
 

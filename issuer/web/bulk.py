@@ -20,7 +20,6 @@ from badges.web.database import db_session
 from badges.web.translate import _l
 from issuer import Achievement, Issuer
 from issuer.bulk import (
-    MAX_BYTES,
     bulk_awards,
     bulk_progress,
     cancel_bulk_award,
@@ -29,6 +28,7 @@ from issuer.bulk import (
     get_bulk_award,
     preview_rows,
 )
+from issuer.bulk_csv import MAX_BYTES
 from issuer.models import BulkAward
 from issuer.web.access import administered_issuer
 

@@ -17,17 +17,15 @@ from badges.errors import InvalidInput
 from issuer import Achievement, Credential, Issuer
 from issuer.achievements import (
     AchievementFields,
-    ImageUpload,
-    ProfileFields,
     archive_achievement,
-    check_image,
     create_achievement,
     get_achievement,
     list_achievements,
     update_achievement,
-    update_issuer_profile,
 )
 from issuer.errors import AchievementNotFound, InvalidAchievement, InvalidImage, InvalidIssuer
+from issuer.images import ImageUpload, check_image
+from issuer.profile import ProfileFields, update_issuer_profile
 from tests.environment import NOW
 from tests.integration.test_issuance import BASE_URL, issue, make_achievement, verify_stored
 

@@ -24,7 +24,7 @@ from badges.celery import CELERY_EXTENSION
 from badges.context import current_database
 from badges.mail import MailMessage, queue_mail
 from issuer import Credential, Issuance
-from issuer.issuance import ISSUE_CREDENTIALS_TASK, IssuanceRequest, request_issuances
+from issuer.issuance_requests import ISSUE_CREDENTIALS_TASK, IssuanceRequest, request_issuances
 from tests.environment import NOW, TEST_KEK, empty_tables, make_settings
 from tests.integration.test_issuance import make_achievement, verify_stored
 from tests.services import REDIS_URL, missing

@@ -19,13 +19,9 @@ from badges.db import Database
 from badges.mail import SEND_MAIL_TASK, MailMessage
 from badges.outbox import OUTBOX_KEY, DeferredTask
 from issuer import Achievement, AchievementNotFound, Credential, Issuance, StatusEntry, StatusList
-from issuer.issuance import (
-    ISSUE_CREDENTIALS_TASK,
-    IssuanceRequest,
-    complete_issuances,
-    request_issuances,
-)
-from issuer.status import REVOCATION, allocate_indexes, current_list
+from issuer.issuance import complete_issuances
+from issuer.issuance_requests import ISSUE_CREDENTIALS_TASK, IssuanceRequest, request_issuances
+from issuer.status_allocation import REVOCATION, allocate_indexes, current_list
 from issuer.tasks import issue_credentials
 from tests.environment import NOW
 from tests.integration.test_issuance import (

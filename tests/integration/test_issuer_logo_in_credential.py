@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from badges.config import Settings
 from badges.ob3 import Image
 from issuer import Achievement, Credential, Issuer, issuer_profile
-from issuer.achievements import ImageUpload, ProfileFields, update_issuer_profile
+from issuer.images import ImageUpload
+from issuer.profile import ProfileFields, update_issuer_profile
 from tests.integration.test_achievements import png
 from tests.integration.test_issuance import issue, make_achievement, verify_stored
 

@@ -18,15 +18,8 @@ from badges.errors import InvalidInput
 from badges.mail import MailMessage
 from issuer import Achievement, Credential, Issuance, StatusList, request_issuance
 from issuer.errors import AchievementArchived, InvalidRecipient, StatusConflict
-from issuer.status import (
-    REVOCATION,
-    allocate_index,
-    current_list,
-    revoke,
-    status_events,
-    suspend,
-    unsuspend,
-)
+from issuer.status import revoke, status_events, suspend, unsuspend
+from issuer.status_allocation import REVOCATION, allocate_index, current_list
 from tests.environment import NOW
 from tests.forms import TEST_PASSWORD
 from tests.integration.test_issuance import BASE_URL, issue, make_achievement

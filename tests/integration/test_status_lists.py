@@ -18,7 +18,7 @@ from issuer import (
     revoke,
 )
 from issuer.errors import StatusConflict
-from issuer.status import REVOCATION, allocate_index, current_list
+from issuer.status_allocation import REVOCATION, allocate_index, current_list
 from tests.environment import NOW
 from tests.integration.test_issuance import issue, make_achievement, verify_stored
 from verifier import CheckId, Outcome
@@ -140,7 +140,7 @@ def test_a_taken_index_is_drawn_again(session: Session, monkeypatch: pytest.Monk
     achievement = make_achievement(session)
     status_list = current_list(session, achievement.issuer_id, purpose=REVOCATION, now=NOW)
     draws = iter([7, 7, 8])
-    monkeypatch.setattr("issuer.status.secrets.randbelow", lambda _: next(draws))
+    monkeypatch.setattr("issuer.status_allocation.secrets.randbelow", lambda _: next(draws))
 
     first = allocate_index(session, status_list)
     second = allocate_index(session, status_list)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from issuer.bulk import (
+from issuer.bulk_csv import (
     BAD_EMAIL,
     DUPLICATE,
     LONG_NAME,

@@ -1,0 +1,187 @@
+"""What a certification's credential says: alignments, results, evidence and narrative.
+
+:func:`build_extras` turns the approved reviews of a certified scope (a unit's requirements, or
+the whole path's) into :class:`~paths.credential_extras.CredentialExtras`, which the issuer
+merges into the OB 3.0 credential (:mod:`issuer.extras`). Called by :mod:`paths.certification`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from badges.errors import N_
+from paths.credential_extras import (
+    CredentialExtras,
+    ElementResult,
+    EvidenceEntry,
+    ExtraAlignment,
+    RubricLevel,
+)
+from paths.models import (
+    Element,
+    Enrolment,
+    Framework,
+    Requirement,
+    Review,
+    Submission,
+    ValidationPath,
+)
+
+NARRATIVE = N_(
+    "Validated against the competence framework %(framework)s, version %(version)s, "
+    "in validation path %(path)s version %(path_version)s. Assessment methods: %(methods)s."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeRequirement:
+    """A requirement of the certified scope, with its element's unit (one query row)."""
+
+    id: int
+    element_id: int
+    stage: str
+    unit_id: int
+
+
+def build_extras(
+    session: Session,
+    enrolment: Enrolment,
+    path: ValidationPath,
+    requirements: Sequence[ScopeRequirement],
+    *,
+    public_id: str,
+    now: datetime,
+    base_url: str,
+) -> CredentialExtras:
+    """The credential content for ``requirements`` (a unit's, or the whole path's)."""
+    framework = session.get_one(Framework, path.framework_id)
+    framework_name = framework.title_for("en")
+    element_ids = list(dict.fromkeys(r.element_id for r in requirements))
+    elements = {
+        e.id: e for e in session.scalars(select(Element).where(Element.id.in_(element_ids)))
+    }
+    by_id = {
+        r.id: r
+        for r in session.scalars(
+            select(Requirement).where(Requirement.id.in_([q.id for q in requirements]))
+        )
+    }
+    reviews = session.execute(
+        select(Submission.requirement_id, Review.rubric_level, Review.method, Review.at)
+        .join(Review, Review.submission_id == Submission.id)
+        .where(
+            Submission.enrolment_id == enrolment.id,
+            Submission.state == "approved",
+            Submission.requirement_id.in_(list(by_id)),
+            Review.decision == "approve",
+        )
+        .order_by(Review.at, Review.id)
+    ).all()
+    levels: dict[int, list[int]] = {}
+    methods: dict[int, list[str]] = {}
+    approved_at: dict[int, datetime] = {}
+    for requirement_id, level, method, at in reviews:
+        if level is not None:
+            levels.setdefault(requirement_id, []).append(level)
+        if method:
+            methods.setdefault(requirement_id, []).append(method)
+        approved_at[requirement_id] = at
+
+    def element_url(element: Element) -> str:
+        return (
+            f"{base_url}/paths/frameworks/{framework.code}/{framework.version}"
+            f"/elements/{element.code}"
+        )
+
+    own: dict[int, ExtraAlignment] = {}
+    alignments: list[ExtraAlignment] = []
+    for element_id in element_ids:
+        element = elements[element_id]
+        own[element_id] = ExtraAlignment(
+            target_name=element.title_for("en"),
+            target_url=element_url(element),
+            target_framework=f"{framework_name} {framework.version}",
+            target_code=element.code,
+        )
+        alignments.append(own[element_id])
+        alignments.extend(
+            ExtraAlignment(
+                target_name=element.title_for("en"), target_url=uri, target_framework="ESCO"
+            )
+            for uri in element.esco
+        )
+    results: list[ElementResult] = []
+    evidence: list[EvidenceEntry] = []
+    for req in requirements:
+        requirement = by_id[req.id]
+        element = elements[req.element_id]
+        if req.stage == "identification" or req.id not in approved_at:
+            continue
+        used = sorted(set(methods.get(req.id, [])))
+        achieved = min(levels[req.id]) if levels.get(req.id) else None
+        evidence.append(
+            EvidenceEntry(
+                id=f"{base_url}/paths/certifications/{public_id}/evidence/{req.id}",
+                name=f"{element.title_for('en')} ({req.stage})",
+                narrative=_evidence_narrative(approved_at[req.id], used, achieved),
+                genre=req.stage,
+            )
+        )
+        if requirement.rubric and achieved is not None:
+            # One result per assessment requirement: its id (and its levels') name it.
+            url = f"{element_url(element)}#result-{req.id}"
+            rubric = [
+                RubricLevel(
+                    id=f"{url}-level-{int(level['level'])}",
+                    name=_title(level.get("title"), default=str(level["level"])),
+                    level=int(level["level"]),
+                )
+                for level in requirement.rubric
+            ]
+            results.append(
+                ElementResult(
+                    description_id=url,
+                    name=element.title_for("en"),
+                    levels=tuple(rubric),
+                    achieved_level_id=f"{url}-level-{achieved}",
+                    alignment=own[req.element_id],
+                )
+            )
+    all_methods = tuple(sorted({m for ms in methods.values() for m in ms}))
+    narrative = NARRATIVE % {
+        "framework": framework_name,
+        "version": framework.version,
+        "path": path.code,
+        "path_version": path.version,
+        "methods": ", ".join(m.replace("_", " ") for m in all_methods) or "-",
+    }
+    return CredentialExtras(
+        alignments=tuple(alignments),
+        results=tuple(results),
+        evidence=tuple(evidence),
+        narrative=narrative,
+        framework_code=framework.code,
+        framework_version=framework.version,
+        methods=all_methods,
+        activity_start=enrolment.enrolled_at,
+        activity_end=now,
+    )
+
+
+def _evidence_narrative(at: datetime, methods: Sequence[str], level: int | None) -> str:
+    how = ", ".join(m.replace("_", " ") for m in methods) or "review"
+    text = f"Approved on {at.date().isoformat()} after {how}."
+    return text if level is None else f"{text} Rubric level {level}."
+
+
+def _title(value: object, *, default: str) -> str:
+    if isinstance(value, dict):
+        english = value.get("en")
+        if isinstance(english, str) and english:
+            return english
+    return default
