@@ -6,6 +6,7 @@ import smtplib
 from typing import Any
 
 from celery import shared_task
+from sqlalchemy.exc import OperationalError
 
 from badges.context import current_clock, current_database, current_settings
 from badges.mail import SEND_MAIL_TASK, SEND_MAILS_TASK, deliver, deliver_many
@@ -17,8 +18,9 @@ MAIL_RETRY_BASE_SECONDS = 30
 
 @shared_task(
     name=SEND_MAIL_TASK,
-    autoretry_for=(smtplib.SMTPException, OSError),
+    autoretry_for=(smtplib.SMTPException, OSError, OperationalError),
     retry_backoff=True,
+    retry_jitter=False,
     max_retries=MAIL_RETRIES,
 )
 def send_mail(message_id: int) -> bool:
@@ -29,7 +31,15 @@ def send_mail(message_id: int) -> bool:
         )
 
 
-@shared_task(name=SEND_MAILS_TASK, bind=True, max_retries=MAIL_RETRIES)
+@shared_task(
+    name=SEND_MAILS_TASK,
+    bind=True,
+    # A database outage: retried with backoff (1, 2, 4 ... s) like the issuing tasks.
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_jitter=False,
+    max_retries=MAIL_RETRIES,
+)
 def send_mails(self: Any, *message_ids: int) -> int:
     """Deliver a batch of stored messages; after a transport failure, retry only the unsent ones.
 

@@ -11,6 +11,9 @@ from celery import Celery
 
 from badges.app import create_app
 from badges.celery import CELERY_EXTENSION
+from issuer.tasks import BEAT_SCHEDULE
 
 flask_app = create_app()
 celery_app: Celery[Any] = flask_app.extensions[CELERY_EXTENSION]
+#: Periodic recovery; it runs only where the deployment starts ``celery -A badges.worker beat``.
+celery_app.conf.beat_schedule = {**(celery_app.conf.beat_schedule or {}), **BEAT_SCHEDULE}

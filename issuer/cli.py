@@ -29,11 +29,13 @@ from issuer import (
     rotate_key,
     rotate_key_encryption_key,
 )
+from issuer.cli_recovery import resume_pending_command
 from issuer.status import credential_by_public_id, revoke, suspend, unsuspend
 
 issuer_group = AppGroup("issuer", help="Issuers, their signing keys, revocation and suspension.")
 keys_group = AppGroup("keys", help="Generate, rotate and remove issuers' signing keys.")
 issuer_group.add_command(keys_group)
+issuer_group.add_command(resume_pending_command)
 
 
 @contextmanager

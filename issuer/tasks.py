@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 from celery import shared_task
 from flask import current_app
 from sqlalchemy.exc import OperationalError
@@ -16,8 +19,20 @@ from issuer.issuance import (
     complete_issuances,
 )
 from issuer.keys import Keyring
+from issuer.recovery import DEFAULT_LIMIT, DEFAULT_OLDER_THAN, requeue_stale_issuances
 from issuer.status import PUBLISH_STATUS_LIST_TASK, status_list_credential
 from verifier import StatusListCache
+
+REQUEUE_STALE_ISSUANCES_TASK = "issuer.requeue_stale_issuances"
+#: For ``celery -A badges.worker beat`` (or ``worker -B``): every five minutes, requeue what a
+#: lost broker message left pending. Nothing runs it in the embedded default; the command
+#: ``badges issuer resume-pending`` does the same by hand.
+BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    "issuer-requeue-stale-issuances": {
+        "task": REQUEUE_STALE_ISSUANCES_TASK,
+        "schedule": timedelta(minutes=5).total_seconds(),
+    },
+}
 
 _LOADER = "issuer.loader"
 _STATUS_CACHE = "issuer.status_cache"
@@ -40,10 +55,14 @@ def _status_cache() -> StatusListCache:
 
 
 # A deadlock or dropped connection rolls the whole batch back; running it again is safe.
+# Retries wait 1, 2, 4, 8 and 16 s: without jitter, because Celery's full jitter draws each wait
+# from 0..n and can spend all five retries in under a second, so even a short database outage
+# could leave the issuances pending (the recovery task picks those up, but only minutes later).
 @shared_task(
     name=ISSUE_CREDENTIALS_TASK,
     autoretry_for=(OperationalError,),
     retry_backoff=True,
+    retry_jitter=False,
     max_retries=5,
 )
 def issue_credentials(*issuance_ids: int) -> int:
@@ -66,6 +85,7 @@ def issue_credentials(*issuance_ids: int) -> int:
     name=ISSUE_CREDENTIAL_TASK,
     autoretry_for=(OperationalError,),
     retry_backoff=True,
+    retry_jitter=False,  # see issue_credentials
     max_retries=5,
 )
 def issue_credential(issuance_id: int) -> str:
@@ -98,3 +118,21 @@ def publish_status_list(list_id: int) -> int:
             loader=_loader(),
         )
         return list_id
+
+
+@shared_task(name=REQUEUE_STALE_ISSUANCES_TASK)
+def requeue_stale_issuances_task(
+    older_than_minutes: int = int(DEFAULT_OLDER_THAN.total_seconds() // 60),
+    limit: int = DEFAULT_LIMIT,
+) -> int:
+    """Requeue issuances whose task was lost (see :mod:`issuer.recovery`); a periodic task.
+
+    Not retried: the next run does the same work.
+    """
+    with current_database().session_scope() as session:
+        return requeue_stale_issuances(
+            session,
+            older_than=timedelta(minutes=older_than_minutes),
+            limit=limit,
+            now=current_clock().now(),
+        )
