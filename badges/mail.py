@@ -73,6 +73,17 @@ class BatchDelivery:
     error: Exception | None = None
 
 
+def unsent_message_ids(session: Session, *, before: datetime, limit: int) -> list[int]:
+    """Messages created before ``before`` and still unsent, oldest first (for recovery)."""
+    query = (
+        select(MailMessage.id)
+        .where(MailMessage.sent_at.is_(None), MailMessage.created_at <= before)
+        .order_by(MailMessage.id)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
 def deliver_many(
     session: Session, message_ids: Sequence[int], *, settings: MailSettings, now: datetime
 ) -> BatchDelivery:

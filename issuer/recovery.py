@@ -1,4 +1,4 @@
-"""Requeue issuances whose task was lost, so that no request stays pending forever (issue #4).
+"""Requeue work whose task was lost, so that no request stays pending forever (issue #4).
 
 An issuance is written as a pending row and its task is sent to the broker after commit
 (:mod:`badges.outbox`). The row is durable; the task is not: a Redis that keeps nothing on disk
@@ -15,6 +15,12 @@ A failed issuance (its self-check failed) is final and is never requeued. A requ
 skips rows still locked by a dead worker's transaction (PostgreSQL ends it once it notices the
 client is gone); they are still pending, so the next run takes them.
 
+The same holds for the other after-commit tasks, and :func:`resume_lost_work` covers them all:
+a confirmed bulk award whose rows are not all requested (its task is resumable: a repeat adds no
+issuance twice), a status list whose signed credential no longer carries its current bits (a
+revocation not yet published: re-signing is idempotent), and mail still unsent (each message is
+sent once: delivery locks and marks the row).
+
 Three ways to run it:
 
 * ``badges issuer resume-pending [--older-than-minutes 10] [--limit N]``
@@ -27,14 +33,19 @@ Three ways to run it:
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from badges.mail import SEND_MAILS_TASK, unsent_message_ids
 from badges.outbox import defer
+from issuer.bulk import ISSUING, RUN_BULK_AWARD_TASK
 from issuer.issuance_requests import BATCH_SIZE, ISSUE_CREDENTIALS_TASK, PENDING
-from issuer.models import Issuance
+from issuer.models import BulkAward, BulkAwardRow, Issuance, StatusList
+from issuer.status_signing import PUBLISH_STATUS_LIST_TASK
 
 #: Long enough that a healthy queue has delivered the task; short enough that a lost one is
 #: noticed within minutes.
@@ -71,3 +82,63 @@ def requeue_stale_issuances(
     for start in range(0, len(ids), batch_size):
         defer(session, ISSUE_CREDENTIALS_TASK, *ids[start : start + batch_size])
     return len(ids)
+
+
+@dataclass(frozen=True, slots=True)
+class Resumed:
+    """What :func:`resume_lost_work` sent again, by kind."""
+
+    issuances: int
+    bulk_awards: int
+    status_lists: int
+    mails: int
+
+
+def resume_lost_work(
+    session: Session, *, older_than: timedelta, limit: int, now: datetime
+) -> Resumed:
+    """Send again every after-commit task that may have been lost; each is idempotent.
+
+    ``older_than`` and ``limit`` apply to issuances and mail; stale status lists are found by
+    content (their signed bits differ from the current ones), whatever their age.
+    """
+    issuances = requeue_stale_issuances(session, older_than=older_than, limit=limit, now=now)
+    bulk_ids = list(
+        session.scalars(
+            select(BulkAward.id)
+            .where(
+                BulkAward.state == ISSUING,
+                BulkAward.confirmed_at <= now - older_than,
+                select(BulkAwardRow.id)
+                .where(
+                    BulkAwardRow.bulk_award_id == BulkAward.id,
+                    BulkAwardRow.error.is_(None),
+                    BulkAwardRow.issuance_id.is_(None),
+                )
+                .exists(),
+            )
+            .order_by(BulkAward.id)
+        )
+    )
+    for bulk_id in bulk_ids:
+        defer(session, RUN_BULK_AWARD_TASK, bulk_id)
+    stale_lists = [
+        status_list.id
+        for status_list in session.scalars(select(StatusList).order_by(StatusList.id))
+        if _published_bits(status_list) != status_list.encoded_list
+    ]
+    for list_id in stale_lists:
+        defer(session, PUBLISH_STATUS_LIST_TASK, list_id)
+    mail_ids = unsent_message_ids(session, before=now - older_than, limit=limit)
+    for start in range(0, len(mail_ids), BATCH_SIZE):
+        defer(session, SEND_MAILS_TASK, *mail_ids[start : start + BATCH_SIZE])
+    return Resumed(issuances, len(bulk_ids), len(stale_lists), len(mail_ids))
+
+
+def _published_bits(status_list: StatusList) -> str | None:
+    """The ``encodedList`` of the list's signed credential, or None if it was never signed."""
+    if not status_list.credential_json:
+        return None
+    subject = json.loads(status_list.credential_json).get("credentialSubject", {})
+    bits = subject.get("encodedList") if isinstance(subject, dict) else None
+    return bits if isinstance(bits, str) else None

@@ -19,7 +19,7 @@ from issuer.issuance import (
     complete_issuances,
 )
 from issuer.keys import Keyring
-from issuer.recovery import DEFAULT_LIMIT, DEFAULT_OLDER_THAN, requeue_stale_issuances
+from issuer.recovery import DEFAULT_LIMIT, DEFAULT_OLDER_THAN, resume_lost_work
 from issuer.status import PUBLISH_STATUS_LIST_TASK, status_list_credential
 from verifier import StatusListCache
 
@@ -125,14 +125,15 @@ def requeue_stale_issuances_task(
     older_than_minutes: int = int(DEFAULT_OLDER_THAN.total_seconds() // 60),
     limit: int = DEFAULT_LIMIT,
 ) -> int:
-    """Requeue issuances whose task was lost (see :mod:`issuer.recovery`); a periodic task.
+    """Requeue work whose task was lost (see :mod:`issuer.recovery`); a periodic task.
 
-    Not retried: the next run does the same work.
+    Not retried: the next run does the same work. Returns the issuances requeued.
     """
     with current_database().session_scope() as session:
-        return requeue_stale_issuances(
+        resumed = resume_lost_work(
             session,
             older_than=timedelta(minutes=older_than_minutes),
             limit=limit,
             now=current_clock().now(),
         )
+    return resumed.issuances
