@@ -488,6 +488,16 @@ class Submission(Base):
             sqlite_where=text("state IN ('submitted', 'appealed')"),
             postgresql_where=text("state IN ('submitted', 'appealed')"),
         ),
+        # The queue filtered by competence (0012): one requirement's pending rows, in queue
+        # order, so a rare competence's page does not walk the whole queue.
+        Index(
+            "ix_submissions_pending_requirement",
+            "requirement_id",
+            "submitted_at",
+            "id",
+            sqlite_where=text("state IN ('submitted', 'appealed')"),
+            postgresql_where=text("state IN ('submitted', 'appealed')"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -626,6 +636,7 @@ class ReviewEvent(Base):
     """The audit log: who did what to which submission version, and when; rows never change."""
 
     __tablename__ = "review_events"
+    __table_args__ = (Index("ix_review_events_actor_id_id", "actor_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(
@@ -676,6 +687,22 @@ class Certification(Base):
 
     def __repr__(self) -> str:
         return f"<Certification {self.id} {self.scope_key}>"
+
+
+class CohortSnapshot(Base):
+    """A path's cohort figures as last computed, and when (see :mod:`paths.cohort`).
+
+    Computing them reads every submission of the path, about a second with a million
+    submissions, so the cohort page shows this copy while it is a few minutes old (issue #6).
+    One row per path code, replaced in place.
+    """
+
+    __tablename__ = "cohort_snapshots"
+
+    path_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: Per path version id: enrolment counts by state and per-competence shares (JSON).
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 #: ValidationPath columns that may change after publishing: only its life-cycle fields.

@@ -1,11 +1,15 @@
-"""Assessor review: the queue, approve or reject against the rubric, appeals (issue #6).
+"""Assessor review: approve or reject against the rubric, appeals (issue #6).
+
+The queue itself is in :mod:`paths.review_queue`.
 
 Every decision locks the enrolment row, then the submission row (always in that order, so two
 reviews never deadlock): two assessors racing on one submission are serialised, so approvals are
 neither lost nor double-counted, and the second of two racing "last approvals" of an enrolment
-sees the first one's and certifies exactly once (see :mod:`paths.certification`). The
-``reviews`` unique key (submission, assessor) backs this up: the loser of a same-assessor race
-gets :class:`AlreadyReviewed`, never a 500.
+sees the first one's and certifies exactly once (see :mod:`paths.certification`). Under that
+lock a second review by the same assessor is refused by a plain check (no SAVEPOINT: fewer
+round trips when the last approval completes an enrolment, issue #6); the ``reviews`` unique
+key (submission, assessor) backs it up, and is :class:`AlreadyReviewed` too, never a 500 (the
+transaction is then spent: the caller rolls back, as the review page does).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, not_, or_, select, text
+from sqlalchemy import case, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,7 +26,6 @@ from paths.assessors import check_may_judge, is_assigned
 from paths.certification import check_completion
 from paths.models import (
     PENDING_REVIEW,
-    PENDING_REVIEW_SQL,
     Appeal,
     AssessorAssignment,
     Certification,
@@ -40,114 +43,16 @@ from paths.review_errors import (
     AlreadyDecided,
     AlreadyReviewed,
     AppealNotAllowed,
+    ConflictOfInterest,
     InvalidReview,
+    OwnWork,
     SubmissionNotFound,
 )
 from paths.review_notify import notify_decision
+from paths.review_queue import MAX_QUEUE_PAGE, QueueItem, review_queue
 
 DECISIONS = ("approve", "reject")
 MAX_FEEDBACK = 20_000
-MAX_QUEUE_PAGE = 200
-
-
-@dataclass(frozen=True, slots=True)
-class QueueItem:
-    """One submission waiting for the assessor, with what the queue page shows."""
-
-    submission_id: int
-    submitted_at: datetime
-    version: int
-    state: str
-    enrolment_id: int
-    participant_id: int
-    path_id: int
-    requirement_id: int
-    element_id: int
-    stage: str
-
-    @property
-    def cursor(self) -> tuple[datetime, int]:
-        """Pass as ``after`` to get the next page."""
-        return (self.submitted_at, self.submission_id)
-
-
-def review_queue(
-    session: Session,
-    assessor_id: int,
-    *,
-    path_id: int | None = None,
-    element_id: int | None = None,
-    older_than: datetime | None = None,
-    limit: int = 50,
-    after: tuple[datetime, int] | None = None,
-) -> list[QueueItem]:
-    """Submissions the assessor may decide, oldest first, ``limit`` after the ``after`` cursor.
-
-    Waiting (``submitted``, or ``appealed``) submissions of active enrolments on paths the
-    assessor is assigned to; never their own, a declared conflict's, or one they already
-    reviewed (which is also how an appeal goes to a different assessor). ``older_than`` keeps
-    those submitted before that moment. Keyset paging on the partial index
-    ``ix_submissions_pending_queue`` keeps this fast with a million submissions.
-    """
-    limit = max(1, min(limit, MAX_QUEUE_PAGE))
-    query = (
-        select(
-            Submission.id,
-            Submission.submitted_at,
-            Submission.version,
-            Submission.state,
-            Enrolment.id,
-            Enrolment.user_id,
-            Enrolment.path_id,
-            Requirement.id,
-            Requirement.element_id,
-            Requirement.stage,
-        )
-        .join(Enrolment, Enrolment.id == Submission.enrolment_id)
-        .join(ValidationPath, ValidationPath.id == Enrolment.path_id)
-        .join(Requirement, Requirement.id == Submission.requirement_id)
-        .join(
-            AssessorAssignment,
-            and_(
-                AssessorAssignment.path_code == ValidationPath.code,
-                AssessorAssignment.user_id == assessor_id,
-            ),
-        )
-        .where(
-            text(f"submissions.{PENDING_REVIEW_SQL}"),
-            Enrolment.state == "active",
-            Enrolment.user_id != assessor_id,
-            not_(
-                exists().where(
-                    ConflictDeclaration.assessor_id == assessor_id,
-                    ConflictDeclaration.participant_id == Enrolment.user_id,
-                )
-            ),
-            not_(
-                exists().where(
-                    Review.submission_id == Submission.id, Review.assessor_id == assessor_id
-                )
-            ),
-        )
-    )
-    if path_id is not None:
-        query = query.where(Enrolment.path_id == path_id)
-    if element_id is not None:
-        query = query.where(Requirement.element_id == element_id)
-    if older_than is not None:
-        query = query.where(Submission.submitted_at < older_than)
-    if after is not None:
-        at, last_id = after
-        query = query.where(
-            or_(
-                Submission.submitted_at > at,
-                and_(Submission.submitted_at == at, Submission.id > last_id),
-            )
-        )
-    rows = session.execute(
-        query.order_by(Submission.submitted_at, Submission.id).limit(limit)
-    ).all()
-    return [QueueItem(*tuple(row)) for row in rows]
 
 
 def get_submission_for_review(
@@ -207,9 +112,9 @@ def review_submission(
         AlreadyReviewed: this assessor already reviewed this version.
         InvalidReview: no feedback on a rejection, an unknown decision, level or method.
     """
-    found = get_submission_for_review(session, submission_id, assessor_id=assessor_id)
+    enrolment_id = _check_access(session, submission_id, assessor_id=assessor_id)
     enrolment = session.get_one(
-        Enrolment, found.enrolment_id, with_for_update=True, populate_existing=True
+        Enrolment, enrolment_id, with_for_update=True, populate_existing=True
     )
     submission = session.get_one(
         Submission, submission_id, with_for_update=True, populate_existing=True
@@ -220,6 +125,16 @@ def review_submission(
         raise AlreadyDecided
     requirement = session.get_one(Requirement, submission.requirement_id)
     feedback, method = _checked(requirement, decision, feedback, rubric_level, method)
+    # Under the enrolment's lock no other review of this version can slip in: count the
+    # approvals so far and refuse a second review by the same assessor in one query.
+    approvals, already = session.execute(
+        select(
+            func.count(case((Review.decision == "approve", 1))),
+            func.count(case((Review.assessor_id == assessor_id, 1))),
+        ).where(Review.submission_id == submission.id)
+    ).one()
+    if already:
+        raise AlreadyReviewed
     appeal = (
         session.scalar(select(Appeal).where(Appeal.submission_id == submission.id))
         if submission.state == "appealed"
@@ -235,32 +150,58 @@ def review_submission(
         appeal_of_id=appeal.rejected_review_id if appeal else None,
         at=now,
     )
-    try:
-        with session.begin_nested():
-            session.add(review)
-    except IntegrityError as err:
-        raise AlreadyReviewed from err
+    session.add(review)
     _log(session, submission, assessor_id, action=decision, detail=feedback, now=now)
-    approvals = (
-        session.scalar(
-            select(func.count())
-            .select_from(Review)
-            .where(Review.submission_id == submission.id, Review.decision == "approve")
-        )
-        or 0
-    )
-    certifications: list[Certification] = []
+    approvals += decision == "approve"
     if decision == "reject":
         _decide(session, submission, "rejected", now)
-        notify_decision(session, submission, enrolment, requirement, review, now=now)
     elif approvals >= requirement.approvals_needed:
         _decide(session, submission, "approved", now)
+    try:
+        session.flush()
+    except IntegrityError as err:  # the unique key, behind the check above; caller rolls back
+        raise AlreadyReviewed from err
+    certifications: list[Certification] = []
+    if submission.state == "approved":
         # Before the mail: certification uses SAVEPOINTs, which must come before any deferral.
         certifications = check_completion(session, enrolment, now=now, base_url=base_url)
+    if submission.state in ("approved", "rejected"):
         notify_decision(session, submission, enrolment, requirement, review, now=now)
     session.flush()
     return ReviewOutcome(review, submission.state, approvals, requirement.approvals_needed,
                          certifications)  # fmt: skip
+
+
+def _check_access(session: Session, submission_id: int, *, assessor_id: int) -> int:
+    """The submission's enrolment id, if the assessor may judge it; one query, no lock.
+
+    The same rules, in the same order, as :func:`get_submission_for_review` (which the
+    pages use to show the submission), folded into one round trip for the decision itself.
+
+    Raises:
+        SubmissionNotFound, OwnWork, ConflictOfInterest: as :func:`get_submission_for_review`.
+    """
+    assigned = exists().where(
+        AssessorAssignment.path_code == ValidationPath.code,
+        AssessorAssignment.user_id == assessor_id,
+    )
+    conflict = exists().where(
+        ConflictDeclaration.assessor_id == assessor_id,
+        ConflictDeclaration.participant_id == Enrolment.user_id,
+    )
+    row = session.execute(
+        select(Submission.enrolment_id, Enrolment.user_id, assigned, conflict)
+        .join(Enrolment, Enrolment.id == Submission.enrolment_id)
+        .join(ValidationPath, ValidationPath.id == Enrolment.path_id)
+        .where(Submission.id == submission_id)
+    ).one_or_none()
+    if row is None or not row[2]:
+        raise SubmissionNotFound
+    if row[1] == assessor_id:
+        raise OwnWork
+    if row[3]:
+        raise ConflictOfInterest
+    return row[0]
 
 
 def appeal(
@@ -398,3 +339,19 @@ def _log(
             at=now,
         )
     )
+
+
+# The queue moved to :mod:`paths.review_queue`; its names stay importable from here.
+__all__ = [
+    "DECISIONS",
+    "MAX_FEEDBACK",
+    "MAX_QUEUE_PAGE",
+    "QueueItem",
+    "ReviewOutcome",
+    "appeal",
+    "get_submission_for_review",
+    "review_log",
+    "review_queue",
+    "review_submission",
+    "reviews_of",
+]

@@ -16,11 +16,12 @@ from flask_babel import get_locale
 
 import paths
 from badges.accounts import Membership, Role, User
+from badges.context import current_clock
 from badges.web.auth import current_user, login_required, role_required
 from badges.web.database import db_session
 from badges.web.translate import _
 from issuer import Issuer
-from paths.cohort import cohort_overview
+from paths.cohort import recent_cohort_overview
 from paths.competence_map import CompetenceMap, framework_map, participant_map
 from paths.competence_svg import MapLabels, render_svg
 
@@ -103,9 +104,11 @@ def cohort(path_id: int) -> ResponseReturnValue:
     """Enrolments by state and progress per competence, for each version of the path."""
     user = _signed_in()
     session = db_session()
-    overview = cohort_overview(session, path_id)
-    if not user.has_role(Role.PLATFORM_ADMIN) and not _administers(user, overview.issuer_id):
-        abort(404)
+    path = paths.get_path(session, path_id)
+    if not user.has_role(Role.PLATFORM_ADMIN) and not _administers(user, path.issuer_id):
+        abort(404)  # checked before computing: an outsider cannot make the server count
+    overview = recent_cohort_overview(session, path_id, now=current_clock().now())
+    session.commit()  # keep the figures for the next viewers
     return render_template("paths_maps/cohort.html", overview=overview)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,3 +67,25 @@ def test_no_grab_bag_modules() -> None:
     ]
 
     assert grab_bags == []
+
+
+#: Modules of issuer/ and paths/ that are adapters (they may import Flask or Celery).
+ADAPTER_MODULE = re.compile(r"^(cli(_\w+)?|tasks|bulk_tasks)$")
+
+
+def test_every_domain_module_is_held_to_its_import_contract() -> None:
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    listed = {
+        module
+        for contract in contracts["contracts"]
+        if contract["type"] == "forbidden"
+        for module in contract["source_modules"]
+    }
+    domain = [
+        f"{package}.{path.stem}"
+        for package in ("issuer", "paths")
+        for path in sorted((ROOT / package).glob("*.py"))
+        if path.stem != "__init__" and not ADAPTER_MODULE.match(path.stem)
+    ]
+
+    assert [module for module in domain if module not in listed] == []
