@@ -19,6 +19,7 @@ from verifier.fetch import Fetcher, SafeFetcher
 from verifier.inputs import read_credential
 from verifier.maps import MapFetcher
 from verifier.report import Check, CheckId, Outcome, Verdict, VerificationReport
+from verifier.report_cache import RecordingFetcher, ReportCache, report_key
 from verifier.state import Settings
 from verifier.status_cache import StatusListCache
 from verifier.verify import verify_with
@@ -38,12 +39,15 @@ __all__ = [
     "Fetcher",
     "MapFetcher",
     "Outcome",
+    "RecordingFetcher",
+    "ReportCache",
     "SafeFetcher",
     "StatusListCache",
     "UnusableInput",
     "Verdict",
     "VerificationReport",
     "read_credential",
+    "report_key",
     "verify_credential",
 ]
 

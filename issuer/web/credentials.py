@@ -15,7 +15,7 @@ import json
 from datetime import datetime
 from uuid import UUID
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date
 from markdown_it import MarkdownIt
@@ -48,9 +48,8 @@ from issuer.rendering import (
     credential_url,
 )
 from issuer.status import STATUS_LIST_TTL
-from verifier import verify_credential
-from verifier.web.presentation import check_lines, headline
-from verifier.web.service import FETCHER_EXTENSION, LOADER_EXTENSION, STATUS_CACHE_EXTENSION
+from verifier.web.presentation import headline
+from verifier.web.service import translated_check_lines, verify_document
 
 bp = Blueprint("issuer_credentials", __name__)
 
@@ -84,15 +83,9 @@ def page(public_id: UUID) -> ResponseReturnValue:
     credential = _credential(public_id)
     session, now = db_session(), current_clock().now()
     # The verifier's own services: the same resolution /verify uses (our published documents
-    # through PlatformFetcher, anyone else's over https), and its status list cache.
-    extensions = current_app.extensions
-    report = verify_credential(
-        json.loads(credential.document),
-        loader=extensions[LOADER_EXTENSION],
-        fetcher=extensions[FETCHER_EXTENSION],
-        now=now,
-        status_cache=extensions[STATUS_CACHE_EXTENSION],
-    )
+    # through PlatformFetcher, anyone else's over https), and its caches: a recent report is
+    # reused only while the status list and DID document it rests on are byte for byte the same.
+    report, kept = verify_document(credential.document)
     view = credential_view(session, credential, now=now)
     html = render_template(
         "credentials/page.html",
@@ -100,7 +93,7 @@ def page(public_id: UUID) -> ResponseReturnValue:
         criteria_html=render_markdown(view.criteria_narrative),
         verdict=report.verdict.value,
         headline=headline(report.verdict),
-        checks=check_lines(report),
+        checks=translated_check_lines(report, keep=kept),
         issued=local_date(view.issued),
         expires=local_date(view.expires),
         page_url=credential_url(current_settings().base_url, view.public_id),

@@ -327,7 +327,7 @@ def test_the_api_keeps_dates_as_iso_text(verifier_client: FlaskClient) -> None:
     )
 
     validity = next(c for c in response.get_json()["checks"] if c["id"] == "validity")
-    assert validity["message"] == "This badge expired on 2021-01-01T00:00:00Z."
+    assert validity["message"] == "Dieses Badge ist am 2021-01-01T00:00:00Z abgelaufen."
     assert validity["details"]["reason"] == "expired"
 
 

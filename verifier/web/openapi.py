@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from badges.web.i18n import LANGUAGES
 from verifier import CheckId, Outcome, Verdict
 
 _CREDENTIAL = {"type": "object", "description": "An Open Badges 3.0 credential (JSON-LD)."}
@@ -15,6 +16,18 @@ _JWS = {"type": "string", "description": "A compact JWS (VC-JWT)."}
 _EMAIL = {
     "type": "string",
     "description": "Compared with the hashed recipient; never stored or logged.",
+}
+
+
+_LANGUAGE_HEADERS = {
+    "Content-Language": {
+        "description": "The language the messages are written in.",
+        "schema": {"enum": list(LANGUAGES)},
+    },
+    "Vary": {
+        "description": "Includes Accept-Language: the same body gets messages in each language.",
+        "schema": {"type": "string"},
+    },
 }
 
 
@@ -42,6 +55,18 @@ def _verify_operation() -> dict[str, Any]:
     return {
         "operationId": "verifyCredential",
         "summary": "Verify a credential and return a report of named checks.",
+        "parameters": [
+            {
+                "name": "Accept-Language",
+                "in": "header",
+                "required": False,
+                "description": (
+                    "The language of the check messages: en, de, bg or ro (English when none"
+                    " fits). Dates and numbers in messages stay ISO 8601 text and plain digits."
+                ),
+                "schema": {"type": "string"},
+            }
+        ],
         "requestBody": {
             "required": True,
             "content": {
@@ -63,6 +88,7 @@ def _verify_operation() -> dict[str, Any]:
         "responses": {
             "200": {
                 "description": "The verification report (also when the credential failed).",
+                "headers": _LANGUAGE_HEADERS,
                 "content": {
                     "application/json": {"schema": {"$ref": "#/components/schemas/Report"}}
                 },

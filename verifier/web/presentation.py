@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
+from typing import Any
 
 from flask_babel import format_datetime, format_decimal
 from flask_babel.speaklater import LazyString
@@ -93,6 +94,19 @@ def translated_message(check: Check) -> str:
     if not check.template:
         return check.message
     return _(check.template, **localised_params(check.params))
+
+
+def report_json(report: VerificationReport) -> dict[str, Any]:
+    """The report's public JSON with each message in the reader's language.
+
+    Only the template is translated: the parameters stay as the library wrote them (ISO 8601
+    dates, plain digits), because programs read this JSON too.
+    """
+    document = report.to_json()
+    for check, item in zip(report.checks, document["checks"], strict=True):
+        if check.template:
+            item["message"] = _(check.template, **check.params)
+    return document
 
 
 def localised_params(params: Mapping[str, object]) -> dict[str, object]:
