@@ -61,7 +61,13 @@ def request_issuance(
     The email is normalised (trimmed, lower-cased) so that the recipient's account finds it.
     ``extras`` (from a validation path, see :mod:`issuer.extras`) go into the credential.
     """
-    _check_achievement(session.get(Achievement, achievement_id), achievement_id, issuer_id)
+    # Two columns, not the row: the check needs no more, and this runs on every certification.
+    found = session.execute(
+        select(Achievement.issuer_id, Achievement.archived_at).where(
+            Achievement.id == achievement_id
+        )
+    ).one_or_none()
+    _check_achievement(found, achievement_id, issuer_id)
     name, email = _recipient(recipient_name, recipient_email)
     if recipient_user_id is None:
         recipient_user_id = session.scalar(select(User.id).where(User.email == email))
@@ -98,8 +104,12 @@ def request_issuances(
     """
     wanted = sorted({request.achievement_id for request in requests})
     achievements = {
-        achievement.id: achievement
-        for achievement in session.scalars(select(Achievement).where(Achievement.id.in_(wanted)))
+        achievement_id: (owner_id, archived_at)
+        for achievement_id, owner_id, archived_at in session.execute(
+            select(Achievement.id, Achievement.issuer_id, Achievement.archived_at).where(
+                Achievement.id.in_(wanted)
+            )
+        )
     }
     for achievement_id in wanted:
         _check_achievement(achievements.get(achievement_id), achievement_id, issuer_id)
@@ -131,11 +141,12 @@ def request_issuances(
 
 
 def _check_achievement(
-    achievement: Achievement | None, achievement_id: int, issuer_id: int
+    found: tuple[int, datetime | None] | None, achievement_id: int, issuer_id: int
 ) -> None:
-    if achievement is None or achievement.issuer_id != issuer_id:
+    """``found`` is the achievement's (issuer id, archived at), None if there is none."""
+    if found is None or found[0] != issuer_id:
         raise AchievementNotFound(N_("No achievement %(id)s."), params={"id": achievement_id})
-    if achievement.archived_at is not None:
+    if found[1] is not None:
         raise AchievementArchived(N_("This achievement is archived and can no longer be awarded."))
 
 

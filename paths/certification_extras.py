@@ -1,6 +1,7 @@
 """What a certification's credential says: alignments, results, evidence and narrative.
 
-:func:`build_extras` turns the approved reviews of a certified scope (a unit's requirements, or
+:func:`load_source` reads, once for every scope certified together, what :func:`build_extras`
+needs to turn the approved reviews of a certified scope (a unit's requirements, or
 the whole path's) into :class:`~paths.credential_extras.CredentialExtras`, which the issuer
 merges into the OB 3.0 credential (:mod:`issuer.extras`). Called by :mod:`paths.certification`.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +24,7 @@ from paths.credential_extras import (
     ExtraAlignment,
     RubricLevel,
 )
+from paths.languages import pick_text
 from paths.models import (
     Element,
     Enrolment,
@@ -48,8 +51,70 @@ class ScopeRequirement:
     unit_id: int
 
 
-def build_extras(
+@dataclass(frozen=True, slots=True)
+class _Element:
+    code: str
+    title: str
+    esco: Sequence[str]
+
+
+@dataclass(frozen=True, slots=True)
+class ExtrasSource:
+    """What the credentials of the scopes certified together say, loaded once for all of them.
+
+    Two queries whatever the number of scopes (a unit and the path often complete together):
+    the elements' names and the requirements' rubrics, then the approving reviews.
+    """
+
+    framework: Framework
+    elements: dict[int, _Element]
+    rubrics: dict[int, list[dict[str, Any]]]
+    reviews: list[tuple[int, int | None, str | None, datetime]]
+
+
+def load_source(
     session: Session,
+    enrolment: Enrolment,
+    framework: Framework,
+    requirements: Sequence[ScopeRequirement],
+) -> ExtrasSource:
+    """What :func:`build_extras` reads, for every requirement of the scopes certified now."""
+    ids = list(dict.fromkeys(r.id for r in requirements))
+    elements: dict[int, _Element] = {}
+    rubrics: dict[int, list[dict[str, Any]]] = {}
+    for requirement_id, rubric, element_id, code, title, esco in session.execute(
+        select(
+            Requirement.id,
+            Requirement.rubric,
+            Element.id,
+            Element.code,
+            Element.title,
+            Element.esco,
+        )
+        .join(Element, Element.id == Requirement.element_id)
+        .where(Requirement.id.in_(ids))
+    ):
+        rubrics[requirement_id] = rubric
+        elements[element_id] = _Element(code, pick_text(title, "en"), esco)
+    reviews = [
+        (requirement_id, level, method, at)
+        for requirement_id, level, method, at in session.execute(
+            select(Submission.requirement_id, Review.rubric_level, Review.method, Review.at)
+            .join(Review, Review.submission_id == Submission.id)
+            .where(
+                Submission.enrolment_id == enrolment.id,
+                Submission.state == "approved",
+                Submission.requirement_id.in_(ids),
+                Review.decision == "approve",
+            )
+            .order_by(Review.at, Review.id)
+        )
+    ]
+    return ExtrasSource(framework, elements, rubrics, reviews)
+
+
+def build_extras(
+    source: ExtrasSource,
     enrolment: Enrolment,
     path: ValidationPath,
     requirements: Sequence[ScopeRequirement],
@@ -59,40 +124,24 @@ def build_extras(
     base_url: str,
 ) -> CredentialExtras:
     """The credential content for ``requirements`` (a unit's, or the whole path's)."""
-    framework = session.get_one(Framework, path.framework_id)
+    framework = source.framework
     framework_name = framework.title_for("en")
     element_ids = list(dict.fromkeys(r.element_id for r in requirements))
-    elements = {
-        e.id: e for e in session.scalars(select(Element).where(Element.id.in_(element_ids)))
-    }
-    by_id = {
-        r.id: r
-        for r in session.scalars(
-            select(Requirement).where(Requirement.id.in_([q.id for q in requirements]))
-        )
-    }
-    reviews = session.execute(
-        select(Submission.requirement_id, Review.rubric_level, Review.method, Review.at)
-        .join(Review, Review.submission_id == Submission.id)
-        .where(
-            Submission.enrolment_id == enrolment.id,
-            Submission.state == "approved",
-            Submission.requirement_id.in_(list(by_id)),
-            Review.decision == "approve",
-        )
-        .order_by(Review.at, Review.id)
-    ).all()
+    elements = source.elements
+    in_scope = {r.id for r in requirements}
     levels: dict[int, list[int]] = {}
     methods: dict[int, list[str]] = {}
     approved_at: dict[int, datetime] = {}
-    for requirement_id, level, method, at in reviews:
+    for requirement_id, level, method, at in source.reviews:
+        if requirement_id not in in_scope:
+            continue
         if level is not None:
             levels.setdefault(requirement_id, []).append(level)
         if method:
             methods.setdefault(requirement_id, []).append(method)
         approved_at[requirement_id] = at
 
-    def element_url(element: Element) -> str:
+    def element_url(element: _Element) -> str:
         return (
             f"{base_url}/paths/frameworks/{framework.code}/{framework.version}"
             f"/elements/{element.code}"
@@ -103,22 +152,20 @@ def build_extras(
     for element_id in element_ids:
         element = elements[element_id]
         own[element_id] = ExtraAlignment(
-            target_name=element.title_for("en"),
+            target_name=element.title,
             target_url=element_url(element),
             target_framework=f"{framework_name} {framework.version}",
             target_code=element.code,
         )
         alignments.append(own[element_id])
         alignments.extend(
-            ExtraAlignment(
-                target_name=element.title_for("en"), target_url=uri, target_framework="ESCO"
-            )
+            ExtraAlignment(target_name=element.title, target_url=uri, target_framework="ESCO")
             for uri in element.esco
         )
     results: list[ElementResult] = []
     evidence: list[EvidenceEntry] = []
     for req in requirements:
-        requirement = by_id[req.id]
+        rubric_levels = source.rubrics[req.id]
         element = elements[req.element_id]
         if req.stage == "identification" or req.id not in approved_at:
             continue
@@ -127,12 +174,12 @@ def build_extras(
         evidence.append(
             EvidenceEntry(
                 id=f"{base_url}/paths/certifications/{public_id}/evidence/{req.id}",
-                name=f"{element.title_for('en')} ({req.stage})",
+                name=f"{element.title} ({req.stage})",
                 narrative=_evidence_narrative(approved_at[req.id], used, achieved),
                 genre=req.stage,
             )
         )
-        if requirement.rubric and achieved is not None:
+        if rubric_levels and achieved is not None:
             # One result per assessment requirement: its id (and its levels') name it.
             url = f"{element_url(element)}#result-{req.id}"
             rubric = [
@@ -141,12 +188,12 @@ def build_extras(
                     name=_title(level.get("title"), default=str(level["level"])),
                     level=int(level["level"]),
                 )
-                for level in requirement.rubric
+                for level in rubric_levels
             ]
             results.append(
                 ElementResult(
                     description_id=url,
-                    name=element.title_for("en"),
+                    name=element.title,
                     levels=tuple(rubric),
                     achieved_level_id=f"{url}-level-{achieved}",
                     alignment=own[req.element_id],

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -116,23 +116,33 @@ def review_submission(
     enrolment = session.get_one(
         Enrolment, enrolment_id, with_for_update=True, populate_existing=True
     )
-    submission = session.get_one(
-        Submission, submission_id, with_for_update=True, populate_existing=True
+    # Under the enrolment's lock (taken above, so this statement's snapshot is current) no
+    # other review of this submission can slip in: lock its row, read its requirement, count
+    # the approvals so far and whether this assessor already reviewed it, in one round trip.
+    of_submission = Review.submission_id == Submission.id
+    approvals_so_far = select(func.count(Review.id)).where(
+        of_submission, Review.decision == "approve"
     )
+    reviewed_already = select(func.count(Review.id)).where(
+        of_submission, Review.assessor_id == assessor_id
+    )
+    submission, requirement, approvals, already = session.execute(
+        select(
+            Submission,
+            Requirement,
+            approvals_so_far.scalar_subquery(),
+            reviewed_already.scalar_subquery(),
+        )
+        .join(Requirement, Requirement.id == Submission.requirement_id)
+        .where(Submission.id == submission_id)
+        .with_for_update(of=Submission)
+        .execution_options(populate_existing=True)
+    ).one()
     if enrolment.state != "active":
         raise EnrolmentClosed
     if submission.state not in PENDING_REVIEW:
         raise AlreadyDecided
-    requirement = session.get_one(Requirement, submission.requirement_id)
     feedback, method = _checked(requirement, decision, feedback, rubric_level, method)
-    # Under the enrolment's lock no other review of this version can slip in: count the
-    # approvals so far and refuse a second review by the same assessor in one query.
-    approvals, already = session.execute(
-        select(
-            func.count(case((Review.decision == "approve", 1))),
-            func.count(case((Review.assessor_id == assessor_id, 1))),
-        ).where(Review.submission_id == submission.id)
-    ).one()
     if already:
         raise AlreadyReviewed
     appeal = (
@@ -163,8 +173,11 @@ def review_submission(
         raise AlreadyReviewed from err
     certifications: list[Certification] = []
     if submission.state == "approved":
-        # Before the mail: certification uses SAVEPOINTs, which must come before any deferral.
-        certifications = check_completion(session, enrolment, now=now, base_url=base_url)
+        # Before the mail (certification may use SAVEPOINTs, which must come before any
+        # deferral); the enrolment is locked above, so it needs none here.
+        certifications = check_completion(
+            session, enrolment, now=now, base_url=base_url, locked=True
+        )
     if submission.state in ("approved", "rejected"):
         notify_decision(session, submission, enrolment, requirement, review, now=now)
     session.flush()

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.accounts import User
 from badges.errors import N_
 from badges.mail import MailMessage, queue_mail
+from paths.languages import pick_text
 from paths.models import Element, Enrolment, Requirement, Review, Submission, ValidationPath
 
 SUBJECTS = {
@@ -43,20 +45,32 @@ def notify_decision(
     *,
     now: datetime,
 ) -> MailMessage:
-    """Queue the "your evidence was approved / needs more work" email."""
-    user = session.get_one(User, enrolment.user_id)
-    element = session.get_one(Element, requirement.element_id)
-    path = session.get_one(ValidationPath, enrolment.path_id)
-    locale = user.locale or "en"
+    """Queue the "your evidence was approved / needs more work" email.
+
+    One query reads just what the mail says (the participant's name, address and language, the
+    element's and path's titles): not the user's roles and memberships, not whole rows.
+    """
+    element_query = select(Element.title).where(Element.id == requirement.element_id)
+    path_query = select(ValidationPath.title).where(ValidationPath.id == enrolment.path_id)
+    name, email, locale, element_title, path_title = session.execute(
+        select(
+            User.name,
+            User.email,
+            User.locale,
+            element_query.scalar_subquery(),
+            path_query.scalar_subquery(),
+        ).where(User.id == enrolment.user_id)
+    ).one()
+    locale = locale or "en"
     params = {
-        "name": user.name,
-        "element": element.title_for(locale),
-        "path": path.title_for(locale),
+        "name": name,
+        "element": pick_text(element_title, locale),
+        "path": pick_text(path_title, locale),
         "feedback": review.feedback or "-",
     }
     return queue_mail(
         session,
-        to=user.email,
+        to=email,
         subject=SUBJECTS[submission.state] % params,
         body=BODIES[submission.state] % params,
         now=now,
