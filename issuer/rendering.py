@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fpdf import FPDF
+from markdown_it import MarkdownIt
 from PIL import Image, ImageDraw
 from sqlalchemy.orm import Session
 
@@ -41,6 +42,30 @@ DEFAULT_BADGE_SVG = (
     '<path d="M176 214l56 56 104-112" fill="none" stroke="#ffffff" stroke-width="32" '
     'stroke-linecap="round" stroke-linejoin="round"/></svg>'
 )
+
+
+#: Distinct criteria texts whose HTML is kept (each is a few kB at most).
+MARKDOWN_CACHE_SIZE = 256
+
+
+@functools.cache
+def _markdown() -> MarkdownIt:
+    """One CommonMark parser per process: building one costs more than rendering a criteria text.
+
+    Never changed after it is built, so sharing it between threads is safe.
+    """
+    return MarkdownIt("commonmark", {"html": False})
+
+
+@functools.lru_cache(maxsize=MARKDOWN_CACHE_SIZE)
+def markdown_html(text: str) -> str:
+    """CommonMark with raw HTML off and unsafe link schemes refused: HTML safe to embed.
+
+    A pure function of the text, so its answers are kept: every visit to a credential page of the
+    same achievement version renders the same criteria.
+    """
+    html: str = _markdown().render(text)
+    return html
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,19 +12,20 @@ and loads nothing, so even a hostile SVG opened directly cannot act as our origi
 from __future__ import annotations
 
 import json
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from uuid import UUID
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date
-from markdown_it import MarkdownIt
+from flask_babel import force_locale, format_date
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from badges.context import current_clock, current_settings
 from badges.web.auth import current_user
 from badges.web.database import db_session
+from badges.web.i18n import LANGUAGES
 from badges.web.translate import _
 from issuer.credentials import (
     achievement_document,
@@ -46,6 +47,7 @@ from issuer.rendering import (
     credential_qr_png,
     credential_qr_svg,
     credential_url,
+    markdown_html,
 )
 from issuer.status import STATUS_LIST_TTL
 from verifier.web.presentation import headline
@@ -81,13 +83,20 @@ def _viewer_is_insider(session: Session, credential: Credential) -> bool:
 def page(public_id: UUID) -> ResponseReturnValue:
     """The public page: badge, achievement, criteria, issuer, dates and a live verdict."""
     credential = _credential(public_id)
+    with _page_language():
+        response = Response(_page_html(credential))
+    response.headers["Cache-Control"] = PRIVATE
+    return response
+
+
+def _page_html(credential: Credential) -> str:
     session, now = db_session(), current_clock().now()
     # The verifier's own services: the same resolution /verify uses (our published documents
     # through PlatformFetcher, anyone else's over https), and its caches: a recent report is
     # reused only while the status list and DID document it rests on are byte for byte the same.
     report, kept = verify_document(credential.document)
     view = credential_view(session, credential, now=now)
-    html = render_template(
+    return render_template(
         "credentials/page.html",
         view=view,
         criteria_html=render_markdown(view.criteria_narrative),
@@ -98,9 +107,16 @@ def page(public_id: UUID) -> ResponseReturnValue:
         expires=local_date(view.expires),
         page_url=credential_url(current_settings().base_url, view.public_id),
     )
-    response = Response(html)
-    response.headers["Cache-Control"] = PRIVATE
-    return response
+
+
+def _page_language() -> AbstractContextManager[None]:
+    """The language picked with a public page's own switcher (``?lang=``), else the usual one.
+
+    Anonymous visitors of public pages get a switcher that changes nothing (see base.html), so
+    showing the page starts no session and needs no CSRF token.
+    """
+    chosen = request.args.get("lang", "")
+    return force_locale(chosen) if chosen in LANGUAGES else nullcontext()
 
 
 def local_date(moment: datetime | None) -> str | None:
@@ -110,8 +126,7 @@ def local_date(moment: datetime | None) -> str | None:
 
 def render_markdown(text: str) -> Markup:
     """CommonMark with raw HTML off (and unsafe link schemes refused), safe to embed."""
-    html = MarkdownIt("commonmark", {"html": False}).render(text)
-    return Markup(html)  # noqa: S704 - markdown-it escapes all text when html is off
+    return Markup(markdown_html(text))  # noqa: S704 - markdown-it escapes all text when html is off
 
 
 @bp.get("/credentials/<uuid:public_id>.json")
@@ -214,9 +229,13 @@ def achievement(achievement_id: int) -> ResponseReturnValue:
         response.headers["Access-Control-Allow-Origin"] = "*"
     else:
         criteria = render_markdown(found.criteria_narrative)
-        html = render_template(
-            "credentials/achievement.html", achievement=found, issuer=issuer, criteria_html=criteria
-        )
+        with _page_language():
+            html = render_template(
+                "credentials/achievement.html",
+                achievement=found,
+                issuer=issuer,
+                criteria_html=criteria,
+            )
         response = Response(html)
     response.vary.add("Accept")
     return response

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.context import current_database
@@ -48,10 +49,14 @@ class PlatformFetcher:
 
 def _published(session: Session, path: str) -> bytes | None:
     if match := _STATUS.fullmatch(path):
-        status_list = session.get(StatusList, int(match.group(1)))
-        if status_list is None or status_list.credential_json is None:
+        # Only the published column: the bitstring and bookkeeping are not needed here, and the
+        # page's verdict asks for this on every visit (issue #5).
+        published = session.scalar(
+            select(StatusList.credential_json).where(StatusList.id == int(match.group(1)))
+        )
+        if published is None:
             raise FetchError(_NOTHING, params={"url": path})
-        return status_list.credential_json.encode()
+        return published.encode()
     if match := _ISSUER_DID.fullmatch(path):
         try:
             issuer = get_issuer(session, match.group(1))
