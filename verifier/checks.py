@@ -12,6 +12,7 @@ Nothing here logs or keeps the credential or the recipient's e-mail address.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -24,7 +25,7 @@ from badges.jsonld.contexts import (
     VC_V2_CONTEXT,
 )
 from badges.jsonld.rdf import to_quads
-from badges.ob3.schema import SchemaUnavailable, validate_credential
+from badges.ob3.schema import CredentialSchemas, SchemaUnavailable, validate_credential
 from badges.proofs.errors import ProofError
 from badges.proofs.jwt import decode_compact_jws
 from badges.proofs.jwt_claims import credential_of
@@ -129,7 +130,7 @@ def check_schema(v: Verification) -> Check:
             params={"problems": "; ".join(problems)},
         )
     try:
-        issues = validate_credential(v.credential)
+        issues = validate_credential(v.credential, schemas=_official_schemas())
     except SchemaUnavailable:
         return Check.of(
             CheckId.SCHEMA,
@@ -147,6 +148,12 @@ def check_schema(v: Verification) -> Check:
             params={"problems": "; ".join(f"{i.path}: {i.message}" for i in issues[:5])},
         )
     return Check.of(CheckId.SCHEMA, Outcome.PASS, N_("The badge follows the Open Badges format."))
+
+
+@functools.cache
+def _official_schemas() -> CredentialSchemas:
+    """The bundled official schemas, read and compiled once per process (package data)."""
+    return CredentialSchemas.bundled()
 
 
 def _conformance(credential: Mapping[str, Any], v: Verification) -> list[str]:

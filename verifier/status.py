@@ -110,7 +110,12 @@ def _bitstring(
     encoded = subject.get("encodedList")
     if not isinstance(encoded, str):
         raise StatusProblem(N_("the list has no encodedList."))
-    status = StatusBits.decode(encoded, status_size=size).get(index)
+    bits = (
+        context.cache.status_bits(encoded, size)
+        if context.cache is not None
+        else StatusBits.decode(encoded, status_size=size)
+    )
+    status = bits.get(index)
     details["status"] = hex(status)
     return _finding(purpose, status, entry, details)
 

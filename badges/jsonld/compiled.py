@@ -18,16 +18,18 @@ two paths to the same answer.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from badges.jsonld.fastpath.contexts import CompiledContexts, Unsupported
-from badges.jsonld.fastpath.emit import emit_quads
-from badges.jsonld.fastpath.expand import expand_document
+from badges.jsonld.fastpath.emit import emit_quads, emit_written
+from badges.jsonld.fastpath.expand import Node, expand_document
 from badges.jsonld.loader import ProcessingCache
 from badges.rdf.terms import Quad
+from badges.rdf.written import WrittenQuads
 
 #: The attribute of a loader's :class:`ProcessingCache` that holds its compiled contexts.
 _COMPILED = "compiled_contexts"
+_Emitted = TypeVar("_Emitted")
 
 
 def compiled_quads(
@@ -45,6 +47,21 @@ def compiled_quads(
         The quads in pyld's order with pyld's blank node labels, or None when the document uses
         something the fast path leaves to pyld, or would lose data in safe mode.
     """
+    return _compiled(document, loader, emit_quads)
+
+
+def compiled_written(
+    document: Mapping[str, Any], *, loader: Callable[..., dict[str, Any]]
+) -> WrittenQuads | None:
+    """:func:`compiled_quads` as N-Quads term strings, for the canonicaliser; None as there."""
+    return _compiled(document, loader, emit_written)
+
+
+def _compiled(
+    document: Mapping[str, Any],
+    loader: Callable[..., dict[str, Any]],
+    emit: Callable[[Node], _Emitted],
+) -> _Emitted | None:
     try:
         context = document.get("@context")
         if not isinstance(context, str) and not (
@@ -54,7 +71,7 @@ def compiled_quads(
         compiled = _compiled_contexts(loader)
         if compiled is None:
             return None
-        return emit_quads(expand_document(document, compiled.top(context)))
+        return emit(expand_document(document, compiled.top(context)))
     except Unsupported:
         return None
     except Exception:

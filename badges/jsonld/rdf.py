@@ -45,10 +45,11 @@ from pyld.context_resolver import ContextResolver
 from pyld.jsonld import JsonLdError, JsonLdProcessor
 
 from badges.errors import DomainError
-from badges.jsonld.compiled import compiled_quads
+from badges.jsonld.compiled import compiled_quads, compiled_written
 from badges.jsonld.errors import DataLossError, JsonLdProcessingError
 from badges.jsonld.loader import ProcessingCache, RemoteDocument
 from badges.rdf.terms import IRI, BlankNode, Literal, Quad, Term
+from badges.rdf.written import WrittenQuads, write_quads
 
 DocumentLoader = Callable[..., RemoteDocument]
 """``loader(url, options=None) -> {'contextUrl', 'documentUrl', 'document'}``, as pyld calls it."""
@@ -82,6 +83,24 @@ def to_quads(document: Mapping[str, Any], *, loader: DocumentLoader) -> list[Qua
     fast = compiled_quads(document, loader=loader)
     if fast is not None:
         return fast
+    return _pyld_quads(document, loader=loader)
+
+
+def to_written(document: Mapping[str, Any], *, loader: DocumentLoader) -> WrittenQuads:
+    """:func:`to_quads` as N-Quads term strings, what the canonicaliser takes.
+
+    The compiled fast path writes the strings directly; otherwise pyld's quads are written (both
+    through :class:`~badges.rdf.written.WrittenQuads`). Same quads, same errors as
+    :func:`to_quads`.
+    """
+    fast = compiled_written(document, loader=loader)
+    if fast is not None:
+        return fast
+    return write_quads(_pyld_quads(document, loader=loader))
+
+
+def _pyld_quads(document: Mapping[str, Any], *, loader: DocumentLoader) -> list[Quad]:
+    """Run pyld's ``to_rdf`` with the safe-mode checks and the memoised context processing."""
     cache = getattr(loader, "processing_cache", None)
     if not isinstance(cache, ProcessingCache):
         cache = ProcessingCache()

@@ -12,9 +12,9 @@ from typing import Any
 
 from badges.errors import DomainError
 from badges.jsonld.errors import DataLossError
-from badges.jsonld.rdf import DocumentLoader, to_quads
+from badges.jsonld.rdf import DocumentLoader, to_written
 from badges.proofs.errors import CanonicalizationError, DataLossDetected
-from badges.rdf import DEFAULT_MAX_WORK, canonicalize
+from badges.rdf import DEFAULT_MAX_WORK, canonicalize_written
 
 __all__ = ["DocumentLoader", "canonize"]
 
@@ -22,10 +22,11 @@ __all__ = ["DocumentLoader", "canonize"]
 def canonize(document: Mapping[str, Any], *, loader: DocumentLoader) -> str:
     """Return the RDFC-1.0 canonical N-Quads of a JSON-LD document, refusing any data loss."""
     try:
-        quads = to_quads(dict(document), loader=loader)
+        # Term strings, not quad objects: all the canonicaliser needs (badges.rdf.written).
+        written = to_written(dict(document), loader=loader)
         # The work bound stops poison graphs (RDFC-1.0 §4.4, rdf-canon test074); an ordinary
         # credential, whose blank nodes all have distinct first-degree hashes, needs none of it.
-        return canonicalize(quads, max_work=DEFAULT_MAX_WORK)
+        return canonicalize_written(written, max_work=DEFAULT_MAX_WORK)
     except DataLossError as err:
         raise DataLossDetected(
             "The document has data that JSON-LD would drop, so it cannot be signed or verified: "

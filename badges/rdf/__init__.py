@@ -10,6 +10,7 @@ from badges.rdf.canon import (
     HASH_ALGORITHMS,
     canonical_labels,
     canonicalize,
+    canonicalize_written,
 )
 from badges.rdf.errors import NQuadsSyntaxError, PoisonGraphError, RdfcError
 from badges.rdf.nquads import (
@@ -21,6 +22,7 @@ from badges.rdf.nquads import (
     serialize_term,
 )
 from badges.rdf.terms import IRI, RDF_LANG_STRING, XSD_STRING, BlankNode, Literal, Quad, Term
+from badges.rdf.written import WrittenQuads, write_quads
 
 __all__ = [
     "DEFAULT_HASH_ALGORITHM",
@@ -36,12 +38,15 @@ __all__ = [
     "Quad",
     "RdfcError",
     "Term",
+    "WrittenQuads",
     "canonical_labels",
     "canonicalize",
+    "canonicalize_written",
     "parse_nquads",
     "serialize_iri",
     "serialize_literal",
     "serialize_nquads",
     "serialize_quad",
     "serialize_term",
+    "write_quads",
 ]

@@ -8,7 +8,8 @@ ordinary credentials) to a few string operations per quad. The n-degree step is 
 crafted input (poison graphs), so each of its calls and permutations is charged against
 ``max_work`` and :class:`PoisonGraphError` stops it early.
 
-A little over the house budget of 300 lines: the spec's algorithms read best in one place.
+Writing the terms is :mod:`badges.rdf.written`'s job, so a producer that knows its terms can
+hand over strings instead of quad objects (:func:`canonicalize_written`).
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from types import MappingProxyType
 from typing import Protocol, TypeAlias
 
 from badges.rdf.errors import PoisonGraphError
-from badges.rdf.nquads import check_iris, serialize_literal, serialize_term
-from badges.rdf.terms import IRI, XSD_STRING, BlankNode, Literal, Quad
+from badges.rdf.terms import Quad
+from badges.rdf.written import Strings, WrittenQuads, write_quads
 
 
 class _Hasher(Protocol):
@@ -44,7 +45,7 @@ HASH_ALGORITHMS: MappingProxyType[str, Callable[[bytes], _Hasher]] = MappingProx
 )
 
 
-_Strings: TypeAlias = tuple[str, str, str, str]
+_Strings: TypeAlias = Strings
 #: A temporary identifier issuer (§4.3): issued identifiers in the order issued; prefix ``b``.
 _Issuer: TypeAlias = dict[str, str]
 
@@ -101,7 +102,23 @@ def canonicalize(
         PoisonGraphError: The n-degree step needed more than ``max_work``.
         ValueError: A term cannot be written as N-Quads, or the hash algorithm is unknown.
     """
-    unique = dict.fromkeys(_term_strings(quads))
+    return canonicalize_written(
+        write_quads(quads), max_work=max_work, hash_algorithm=hash_algorithm
+    )
+
+
+def canonicalize_written(
+    written: WrittenQuads,
+    *,
+    max_work: int = DEFAULT_MAX_WORK,
+    hash_algorithm: str = DEFAULT_HASH_ALGORITHM,
+) -> str:
+    """:func:`canonicalize` for quads already written as term strings (checked here first).
+
+    Arguments and errors are those of :func:`canonicalize`.
+    """
+    written.check()
+    unique = dict.fromkeys(written.quads)
     state = _canonicalization_state(unique, max_work, hash_algorithm)
     label = {identifier: f"_:{canonical}" for identifier, canonical in state.canonical.items()}
     lines = []
@@ -126,67 +143,10 @@ def canonical_labels(
 
     Arguments and errors are those of :func:`canonicalize`.
     """
-    state = _canonicalization_state(dict.fromkeys(_term_strings(quads)), max_work, hash_algorithm)
+    written = write_quads(quads)
+    written.check()
+    state = _canonicalization_state(dict.fromkeys(written.quads), max_work, hash_algorithm)
     return {identifier[2:]: canonical for identifier, canonical in state.canonical.items()}
-
-
-def _term_strings(quads: Sequence[Quad]) -> list[_Strings]:
-    """Write each quad's terms once, as N-Quads strings (``""`` for the default graph).
-
-    The hot path of every verification, hence unrolled: IRIs are written once per call and
-    checked all together at the end, plain literals are escaped only when they need it.
-    Anything else (typed or tagged literals, subclasses, misplaced terms) takes the slow path.
-    """
-    iris: dict[str, str] = {}
-    result = []
-    for quad in quads:
-        subject, predicate, obj = quad.subject, quad.predicate, quad.object
-        if type(subject) is IRI:
-            s = iris.get(subject.value) or iris.setdefault(subject.value, f"<{subject.value}>")
-        elif type(subject) is BlankNode:
-            s = f"_:{subject.id}"
-        else:
-            s = _slow_term(subject, "subject", IRI, BlankNode)
-        if type(predicate) is IRI:
-            p = iris.get(predicate.value) or iris.setdefault(
-                predicate.value, f"<{predicate.value}>"
-            )
-        else:
-            p = _slow_term(predicate, "predicate", IRI)
-        if type(obj) is Literal:
-            value, datatype = obj.value, obj.datatype
-            if not value.isprintable() or '"' in value or "\\" in value or obj.language is not None:
-                o = serialize_literal(obj)
-            elif datatype == XSD_STRING:
-                o = f'"{value}"'
-            else:
-                o = f'"{value}"^^{iris.get(datatype) or iris.setdefault(datatype, f"<{datatype}>")}'
-        elif type(obj) is IRI:
-            o = iris.get(obj.value) or iris.setdefault(obj.value, f"<{obj.value}>")
-        elif type(obj) is BlankNode:
-            o = f"_:{obj.id}"
-        else:
-            o = _slow_term(obj, "object", IRI, BlankNode, Literal)
-        graph = quad.graph
-        if graph is None:
-            g = ""
-        elif type(graph) is BlankNode:
-            g = f"_:{graph.id}"
-        elif type(graph) is IRI:
-            g = iris.get(graph.value) or iris.setdefault(graph.value, f"<{graph.value}>")
-        else:
-            g = _slow_term(graph, "graph", IRI, BlankNode)
-        result.append((s, p, o, g))
-    check_iris(iris)
-    return result
-
-
-def _slow_term(term: object, position: str, *kinds: type) -> str:
-    """Write a term the general way, refusing one that cannot stand where it is."""
-    if not isinstance(term, kinds):
-        raise ValueError(f"a {type(term).__name__} cannot be the {position} of a quad")
-    text = serialize_term(term)  # type: ignore[arg-type]  # isinstance checked it is a Term
-    return text
 
 
 def _canonicalization_state(

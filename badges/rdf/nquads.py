@@ -93,11 +93,17 @@ def check_iris(values: Collection[str]) -> None:
             serialize_iri(value)
 
 
+def _canonical_escape(match: re.Match[str]) -> str:
+    return _CANONICAL_ESCAPES[ord(match.group())]
+
+
 def serialize_literal(literal: Literal) -> str:
     """Write a literal in canonical form (RDFC-1.0 §4.3; plain when its type is xsd:string)."""
     value = literal.value
     if _NEEDS_ESCAPE.search(value) is not None:
-        value = value.translate(_CANONICAL_ESCAPES)
+        # Only the few characters that need it: ``str.translate`` through the mapping looks
+        # every character up, 20 µs on a paragraph with one line break.
+        value = _NEEDS_ESCAPE.sub(_canonical_escape, value)
     if literal.language is not None:
         if _LANGUAGE.fullmatch(literal.language) is None:
             raise ValueError(f"not a language tag: {literal.language!r}")

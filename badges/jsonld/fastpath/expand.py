@@ -65,7 +65,7 @@ def _prepare(active: Context, element: Mapping[str, Any]) -> tuple[Context, str 
     a ``@type`` alias too is left to pyld.
     """
     aliases = active.type_aliases
-    found = [key for key in element if key in aliases]
+    found = [key for key in aliases if key in element]  # at most one is supported
     if not found:
         return active, None, active
     if len(found) > 1:
@@ -84,10 +84,9 @@ def _prepare(active: Context, element: Mapping[str, Any]) -> tuple[Context, str 
             if scoped is not None:
                 typed = typed.scoped(scoped, propagate=False)
         active.remember_typed(ordered, typed)
-    if typed is not active:
-        later = typed.type_aliases
-        if any(key > type_key and key in later for key in element):
-            raise Unsupported("a type-scoped context aliases @type again")
+    # The aliases are a handful and the node's keys many: look the former up in the latter.
+    if typed is not active and any(key > type_key and key in element for key in typed.type_aliases):
+        raise Unsupported("a type-scoped context aliases @type again")
     return typed, type_key, active
 
 
