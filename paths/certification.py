@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +26,12 @@ from sqlalchemy.orm import Session
 
 from badges.accounts import User
 from issuer import request_issuance
-from paths.certification_extras import ScopeRequirement, build_extras, load_source
+from paths.certification_extras import (
+    ExtrasSource,
+    ScopeRequirement,
+    build_extras,
+    load_source,
+)
 from paths.models import (
     Certification,
     Element,
@@ -73,49 +79,19 @@ def check_completion(
         .join(Framework, Framework.id == ValidationPath.framework_id)
         .where(ValidationPath.id == enrolment.path_id)
     ).one()
-    due: list[tuple[str, int | None, int, Sequence[ScopeRequirement]]] = []
-    for award_unit_id, award_achievement_id in awards:
-        in_unit = [r for r in requirements if r.unit_id == award_unit_id]
-        key = unit_scope_key(award_unit_id)
-        if in_unit and key not in existing and all(r.id in done for r in in_unit):
-            due.append((key, award_unit_id, award_achievement_id, in_unit))
-    if requirements and PATH_SCOPE not in existing and len(done) == len(requirements):
-        due.append((PATH_SCOPE, None, path.achievement_id, requirements))
+    due = _due(requirements, done, awards, existing, path_achievement_id=path.achievement_id)
     if not due:
         return []
-    source = load_source(session, enrolment, framework, [r for *_, scope in due for r in scope])
-    name, email = session.execute(
-        select(User.name, User.email).where(User.id == enrolment.user_id)
-    ).one()
-
-    def request(achievement_id: int, extras: dict[str, Any]) -> int:
-        return request_issuance(
-            session,
-            issuer_id=path.issuer_id,
-            achievement_id=achievement_id,
-            recipient_name=name,
-            recipient_email=email,
-            now=now,
-            recipient_user_id=enrolment.user_id,
-            extras=extras,
-        ).id
-
+    source = load_source(session, enrolment, framework, [r for d in due for r in d.requirements])
+    request = _requester(session, enrolment, path, now=now)
     claimed: list[Certification] = []
-    for key, unit_id, achievement_id, scope in due:
-        public_id = str(uuid.uuid4())
-        extras = build_extras(source, enrolment, path, scope, public_id=public_id, now=now,
-                              base_url=base_url).to_json()  # fmt: skip
-        # Under the lock nothing races: the issuance is requested first and the row inserted
-        # whole. Otherwise every row is claimed (SAVEPOINT) before any issuance is requested:
-        # a SAVEPOINT after a deferred task would let the outbox send that task early (it
-        # listens to every commit, savepoints too).
-        issuance_id = request(achievement_id, extras) if locked else None
-        made = _claim(session, enrolment, key, unit_id, achievement_id, public_id=public_id,
-                      extras=extras, now=now, issuance_id=issuance_id)  # fmt: skip
+    for scope in due:
+        made = _certify(session, source, enrolment, path, scope, request=request, now=now,
+                        base_url=base_url, locked=locked)  # fmt: skip
         if made is None:
             continue
         claimed.append(made)
-        if key == PATH_SCOPE:
+        if scope.key == PATH_SCOPE:
             enrolment.state = "completed"
             enrolment.completed_at = now
     for certification in claimed:
@@ -123,6 +99,95 @@ def check_completion(
             certification.issuance_id = request(certification.achievement_id, certification.extras)
     session.flush()
     return claimed
+
+
+@dataclass(frozen=True, slots=True)
+class _Due:
+    """A scope completed and not yet certified: a unit (with its id) or the whole path."""
+
+    key: str
+    unit_id: int | None
+    achievement_id: int
+    requirements: Sequence[ScopeRequirement]
+
+
+def _due(
+    requirements: list[ScopeRequirement],
+    done: set[int],
+    awards: list[tuple[int, int]],
+    existing: set[str],
+    *,
+    path_achievement_id: int,
+) -> list[_Due]:
+    """The scopes to certify now: units with an award, then the path, each once."""
+    due: list[_Due] = []
+    for award_unit_id, award_achievement_id in awards:
+        in_unit = [r for r in requirements if r.unit_id == award_unit_id]
+        key = unit_scope_key(award_unit_id)
+        if in_unit and key not in existing and all(r.id in done for r in in_unit):
+            due.append(_Due(key, award_unit_id, award_achievement_id, in_unit))
+    if requirements and PATH_SCOPE not in existing and len(done) == len(requirements):
+        due.append(_Due(PATH_SCOPE, None, path_achievement_id, requirements))
+    return due
+
+
+@dataclass(frozen=True, slots=True)
+class _Requester:
+    """Requests a credential for the enrolment's participant from the path's issuer."""
+
+    session: Session
+    enrolment: Enrolment
+    path: ValidationPath
+    name: str
+    email: str
+    now: datetime
+
+    def __call__(self, achievement_id: int, extras: dict[str, Any]) -> int:
+        return request_issuance(
+            self.session,
+            issuer_id=self.path.issuer_id,
+            achievement_id=achievement_id,
+            recipient_name=self.name,
+            recipient_email=self.email,
+            now=self.now,
+            recipient_user_id=self.enrolment.user_id,
+            extras=extras,
+        ).id
+
+
+def _requester(
+    session: Session, enrolment: Enrolment, path: ValidationPath, *, now: datetime
+) -> _Requester:
+    """The requester, with the participant's name and address (one query)."""
+    name, email = session.execute(
+        select(User.name, User.email).where(User.id == enrolment.user_id)
+    ).one()
+    return _Requester(session, enrolment, path, name, email, now)
+
+
+def _certify(
+    session: Session,
+    source: ExtrasSource,
+    enrolment: Enrolment,
+    path: ValidationPath,
+    scope: _Due,
+    *,
+    request: _Requester,
+    now: datetime,
+    base_url: str,
+    locked: bool,
+) -> Certification | None:
+    """Build the scope's credential content and claim its row; None if a race lost it."""
+    public_id = str(uuid.uuid4())
+    extras = build_extras(source, enrolment, path, scope.requirements, public_id=public_id,
+                          now=now, base_url=base_url).to_json()  # fmt: skip
+    # Under the lock nothing races: the issuance is requested first and the row inserted
+    # whole. Otherwise every row is claimed (SAVEPOINT) before any issuance is requested:
+    # a SAVEPOINT after a deferred task would let the outbox send that task early (it
+    # listens to every commit, savepoints too).
+    issuance_id = request(scope.achievement_id, extras) if locked else None
+    return _claim(session, enrolment, scope.key, scope.unit_id, scope.achievement_id,
+                  public_id=public_id, extras=extras, now=now, issuance_id=issuance_id)  # fmt: skip
 
 
 def _progress(

@@ -125,35 +125,88 @@ def build_extras(
 ) -> CredentialExtras:
     """The credential content for ``requirements`` (a unit's, or the whole path's)."""
     framework = source.framework
-    framework_name = framework.title_for("en")
-    element_ids = list(dict.fromkeys(r.element_id for r in requirements))
-    elements = source.elements
-    in_scope = {r.id for r in requirements}
-    levels: dict[int, list[int]] = {}
-    methods: dict[int, list[str]] = {}
-    approved_at: dict[int, datetime] = {}
+    tally = _tally(source, {r.id for r in requirements})
+    urls = _Urls(base_url, framework, public_id)
+    own, alignments = _alignments(source, requirements, urls)
+    results: list[ElementResult] = []
+    evidence: list[EvidenceEntry] = []
+    for req in requirements:
+        if req.stage == "identification" or req.id not in tally.approved_at:
+            continue
+        element = source.elements[req.element_id]
+        achieved = min(tally.levels[req.id]) if tally.levels.get(req.id) else None
+        evidence.append(_evidence_entry(req, element, tally, achieved, urls))
+        if source.rubrics[req.id] and achieved is not None:
+            results.append(_result(req, element, source.rubrics[req.id], achieved=achieved,
+                                   alignment=own[req.element_id], urls=urls))  # fmt: skip
+    all_methods = tuple(sorted({m for ms in tally.methods.values() for m in ms}))
+    return CredentialExtras(
+        alignments=tuple(alignments),
+        results=tuple(results),
+        evidence=tuple(evidence),
+        narrative=_narrative(framework, path, all_methods),
+        framework_code=framework.code,
+        framework_version=framework.version,
+        methods=all_methods,
+        activity_start=enrolment.enrolled_at,
+        activity_end=now,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Tally:
+    """The approving reviews of the scope, per requirement id: levels, methods, last approval."""
+
+    levels: dict[int, list[int]]
+    methods: dict[int, list[str]]
+    approved_at: dict[int, datetime]
+
+
+def _tally(source: ExtrasSource, in_scope: set[int]) -> _Tally:
+    tally = _Tally({}, {}, {})
     for requirement_id, level, method, at in source.reviews:
         if requirement_id not in in_scope:
             continue
         if level is not None:
-            levels.setdefault(requirement_id, []).append(level)
+            tally.levels.setdefault(requirement_id, []).append(level)
         if method:
-            methods.setdefault(requirement_id, []).append(method)
-        approved_at[requirement_id] = at
+            tally.methods.setdefault(requirement_id, []).append(method)
+        tally.approved_at[requirement_id] = at
+    return tally
 
-    def element_url(element: _Element) -> str:
+
+@dataclass(frozen=True, slots=True)
+class _Urls:
+    """Where the credential's links point: the framework's element pages, the evidence pages."""
+
+    base_url: str
+    framework: Framework
+    public_id: str
+
+    def element(self, element: _Element) -> str:
+        framework = self.framework
         return (
-            f"{base_url}/paths/frameworks/{framework.code}/{framework.version}"
+            f"{self.base_url}/paths/frameworks/{framework.code}/{framework.version}"
             f"/elements/{element.code}"
         )
 
+    def evidence(self, requirement_id: int) -> str:
+        return f"{self.base_url}/paths/certifications/{self.public_id}/evidence/{requirement_id}"
+
+
+def _alignments(
+    source: ExtrasSource, requirements: Sequence[ScopeRequirement], urls: _Urls
+) -> tuple[dict[int, ExtraAlignment], list[ExtraAlignment]]:
+    """Each element's own alignment (by element id), and all alignments, ESCO's included."""
+    framework = source.framework
+    framework_name = framework.title_for("en")
     own: dict[int, ExtraAlignment] = {}
     alignments: list[ExtraAlignment] = []
-    for element_id in element_ids:
-        element = elements[element_id]
+    for element_id in dict.fromkeys(r.element_id for r in requirements):
+        element = source.elements[element_id]
         own[element_id] = ExtraAlignment(
             target_name=element.title,
-            target_url=element_url(element),
+            target_url=urls.element(element),
             target_framework=f"{framework_name} {framework.version}",
             target_code=element.code,
         )
@@ -162,62 +215,57 @@ def build_extras(
             ExtraAlignment(target_name=element.title, target_url=uri, target_framework="ESCO")
             for uri in element.esco
         )
-    results: list[ElementResult] = []
-    evidence: list[EvidenceEntry] = []
-    for req in requirements:
-        rubric_levels = source.rubrics[req.id]
-        element = elements[req.element_id]
-        if req.stage == "identification" or req.id not in approved_at:
-            continue
-        used = sorted(set(methods.get(req.id, [])))
-        achieved = min(levels[req.id]) if levels.get(req.id) else None
-        evidence.append(
-            EvidenceEntry(
-                id=f"{base_url}/paths/certifications/{public_id}/evidence/{req.id}",
-                name=f"{element.title} ({req.stage})",
-                narrative=_evidence_narrative(approved_at[req.id], used, achieved),
-                genre=req.stage,
-            )
+    return own, alignments
+
+
+def _evidence_entry(
+    req: ScopeRequirement, element: _Element, tally: _Tally, achieved: int | None, urls: _Urls
+) -> EvidenceEntry:
+    used = sorted(set(tally.methods.get(req.id, [])))
+    return EvidenceEntry(
+        id=urls.evidence(req.id),
+        name=f"{element.title} ({req.stage})",
+        narrative=_evidence_narrative(tally.approved_at[req.id], used, achieved),
+        genre=req.stage,
+    )
+
+
+def _result(
+    req: ScopeRequirement,
+    element: _Element,
+    rubric_levels: Sequence[dict[str, Any]],
+    *,
+    achieved: int,
+    alignment: ExtraAlignment,
+    urls: _Urls,
+) -> ElementResult:
+    """One result per assessment requirement: its id (and its levels') name it."""
+    url = f"{urls.element(element)}#result-{req.id}"
+    rubric = [
+        RubricLevel(
+            id=f"{url}-level-{int(level['level'])}",
+            name=_title(level.get("title"), default=str(level["level"])),
+            level=int(level["level"]),
         )
-        if rubric_levels and achieved is not None:
-            # One result per assessment requirement: its id (and its levels') name it.
-            url = f"{element_url(element)}#result-{req.id}"
-            rubric = [
-                RubricLevel(
-                    id=f"{url}-level-{int(level['level'])}",
-                    name=_title(level.get("title"), default=str(level["level"])),
-                    level=int(level["level"]),
-                )
-                for level in rubric_levels
-            ]
-            results.append(
-                ElementResult(
-                    description_id=url,
-                    name=element.title,
-                    levels=tuple(rubric),
-                    achieved_level_id=f"{url}-level-{achieved}",
-                    alignment=own[req.element_id],
-                )
-            )
-    all_methods = tuple(sorted({m for ms in methods.values() for m in ms}))
-    narrative = NARRATIVE % {
-        "framework": framework_name,
+        for level in rubric_levels
+    ]
+    return ElementResult(
+        description_id=url,
+        name=element.title,
+        levels=tuple(rubric),
+        achieved_level_id=f"{url}-level-{achieved}",
+        alignment=alignment,
+    )
+
+
+def _narrative(framework: Framework, path: ValidationPath, methods: Sequence[str]) -> str:
+    return NARRATIVE % {
+        "framework": framework.title_for("en"),
         "version": framework.version,
         "path": path.code,
         "path_version": path.version,
-        "methods": ", ".join(m.replace("_", " ") for m in all_methods) or "-",
+        "methods": ", ".join(m.replace("_", " ") for m in methods) or "-",
     }
-    return CredentialExtras(
-        alignments=tuple(alignments),
-        results=tuple(results),
-        evidence=tuple(evidence),
-        narrative=narrative,
-        framework_code=framework.code,
-        framework_version=framework.version,
-        methods=all_methods,
-        activity_start=enrolment.enrolled_at,
-        activity_end=now,
-    )
 
 
 def _evidence_narrative(at: datetime, methods: Sequence[str], level: int | None) -> str:

@@ -3,7 +3,8 @@
 Every element of the path's role or unit gets one requirement per stage (the file's ``defaults``
 with per-element overrides), so a path always covers its scope. Importing the same file twice
 changes nothing; a changed path under the same version is refused (publish it as the next
-version). The file itself is read by :mod:`paths.path_json`.
+version). The file itself is read by :mod:`paths.path_json`; its names are resolved by
+:mod:`paths.path_resolve`.
 """
 
 from __future__ import annotations
@@ -19,10 +20,17 @@ from sqlalchemy.orm import Session
 from badges.errors import N_
 from issuer import Achievement, Issuer
 from paths.errors import FrameworkIssue
-from paths.models import Element, Framework, PathUnitAward, Unit, ValidationPath, WorkRole
+from paths.models import PathUnitAward, ValidationPath
 from paths.path_errors import PathInvalid, PathVersionConflict
 from paths.path_json import PathsSpec
-from paths.path_versions import STAGES, add_requirement, create_draft, publish, scope_element_ids
+from paths.path_resolve import (
+    Where,
+    achievement_id,
+    resolve_header,
+    wanted_awards,
+    wanted_requirements,
+)
+from paths.path_versions import add_requirement, create_draft, publish
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,138 +59,65 @@ def import_paths(session: Session, spec: PathsSpec, *, now: datetime) -> list[Pa
 def _import_path(
     session: Session, spec: PathsSpec, index: int, raw: Mapping[str, Any], now: datetime
 ) -> PathImport:
-    where = f"paths[{index}]"
-
-    def fail(field: str, template: str, **params: str | int) -> PathInvalid:
-        return PathInvalid(
-            spec.filename, [FrameworkIssue(spec.filename, where, field, template, params)]
-        )
-
-    fw = raw["framework"]
-    framework = session.scalar(
-        select(Framework).where(
-            Framework.code == fw.get("code"), Framework.version == fw.get("version")
-        )
-    )
-    if framework is None:
-        raise fail("framework", N_("no imported framework has this code and version"))
-    issuer = session.scalar(select(Issuer).where(Issuer.slug == raw["issuer"]))
-    if issuer is None:
-        raise fail("issuer", N_("there is no issuer %(slug)s"), slug=raw["issuer"])
-    achievement_id = _achievement_id(session, issuer.id, raw["achievement"])
-    if achievement_id is None:
-        raise fail(
-            "achievement",
-            N_("%(issuer)s has no achievement %(name)s"),
-            issuer=issuer.slug,
-            name=raw["achievement"],
-        )
-    role_id = unit_id = None
-    if raw["scope"] == "role":
-        role_id = session.scalar(
-            select(WorkRole.id).where(
-                WorkRole.framework_id == framework.id, WorkRole.code == raw["role"]
-            )
-        )
-        if role_id is None:
-            raise fail("role", N_("the framework has no role %(code)s"), code=raw["role"])
-    else:
-        unit_id = _unit_id(session, framework.id, raw["unit"])
-        if unit_id is None:
-            raise fail("unit", N_("the framework has no unit %(code)s"), code=raw["unit"])
-
+    where = Where(spec.filename, f"paths[{index}]")
+    draft = resolve_header(session, where, raw)
     existing = session.scalar(
         select(ValidationPath).where(
             ValidationPath.code == raw["code"], ValidationPath.version == raw["version"]
         )
     )
-    draft = ValidationPath(
-        code=raw["code"],
-        version=raw["version"],
-        title=raw["title"],
-        description=raw.get("description", {}),
-        languages=raw.get("languages", ["en"]),
-        framework_id=framework.id,
-        scope=raw["scope"],
-        role_id=role_id,
-        unit_id=unit_id,
-        issuer_id=issuer.id,
-        achievement_id=achievement_id,
-    )
     # Requirements are compared below, once the spec's are resolved.
     if existing is not None and _header(existing) != _header(draft):
         raise PathVersionConflict(existing.code, existing.version)
-    elements = {
-        e.code: e
-        for e in session.scalars(select(Element).where(Element.framework_id == framework.id))
-    }
-    overrides = raw.get("elements", {})
-    unknown = sorted(set(overrides) - set(elements))
-    if unknown:
-        raise fail("elements", N_("the framework has no element %(code)s"), code=unknown[0])
-    scope_ids = scope_element_ids(session, draft)
-    by_id = {e.id: e for e in elements.values()}
-    wanted: list[dict[str, Any]] = []
-    for element_id in scope_ids:
-        element = by_id[element_id]
-        for stage in STAGES:
-            values = {
-                **raw.get("defaults", {}).get(stage, {}),
-                **overrides.get(element.code, {}).get(stage, {}),
-            }
-            if values.get("skip"):
-                continue
-            rubric = values.get("rubric", [])
-            if isinstance(rubric, str):
-                if rubric not in spec.rubrics:
-                    raise fail("rubric", N_("there is no rubric %(name)s"), name=rubric)
-                rubric = spec.rubrics[rubric]
-            wanted.append(
-                {
-                    "element_id": element_id,
-                    "stage": stage,
-                    "evidence_kinds": list(values.get("evidence_kinds", [])),
-                    "min_items": int(values.get("min_items", 0)),
-                    "approvals_needed": int(values.get("approvals_needed", 1)),
-                    "method": values.get("method"),
-                    "rubric": rubric,
-                    "instructions": dict(values.get("instructions", {})),
-                }
-            )
-    awards: dict[int, int] = {}
-    for unit_code, name in raw.get("unit_awards", {}).items():
-        award_unit = _unit_id(session, framework.id, unit_code)
-        award_achievement = _achievement_id(session, issuer.id, name)
-        if award_unit is None or award_achievement is None:
-            raise fail(
-                "unit_awards",
-                N_("unknown unit %(unit)s or achievement %(name)s"),
-                unit=unit_code,
-                name=name,
-            )
-        awards[award_unit] = award_achievement
-
+    wanted = wanted_requirements(session, spec, where, raw, draft)
+    awards = wanted_awards(session, where, raw, draft)
+    publish_it = bool(raw.get("publish", True))
     if existing is not None:
-        stored = [_requirement_dict(r) for r in existing.requirements]
-        stored_awards = {a.unit_id: a.achievement_id for a in existing.unit_awards}
-        if stored != wanted or stored_awards != awards:
-            raise PathVersionConflict(existing.code, existing.version)
-        if raw.get("publish", True) and existing.state == "draft":
-            publish(session, existing.id, now=now)
-        return PathImport(existing.code, existing.version, existing.id, created=False)
+        return _reimport(session, existing, wanted, awards, publish_it=publish_it, now=now)
+    return _create(session, draft, wanted, awards, publish_it=publish_it, now=now)
 
+
+def _reimport(
+    session: Session,
+    existing: ValidationPath,
+    wanted: list[dict[str, Any]],
+    awards: dict[int, int],
+    *,
+    publish_it: bool,
+    now: datetime,
+) -> PathImport:
+    """The path is stored already: refuse other content, publish a draft if asked."""
+    stored = [_requirement_dict(r) for r in existing.requirements]
+    stored_awards = {a.unit_id: a.achievement_id for a in existing.unit_awards}
+    if stored != wanted or stored_awards != awards:
+        raise PathVersionConflict(existing.code, existing.version)
+    if publish_it and existing.state == "draft":
+        publish(session, existing.id, now=now)
+    return PathImport(existing.code, existing.version, existing.id, created=False)
+
+
+def _create(
+    session: Session,
+    draft: ValidationPath,
+    wanted: list[dict[str, Any]],
+    awards: dict[int, int],
+    *,
+    publish_it: bool,
+    now: datetime,
+) -> PathImport:
+    """Store the new path with its requirements and awards; publish it if asked."""
     path = create_draft(
         session,
         code=draft.code,
         title=draft.title,
         description=draft.description,
         languages=draft.languages,
-        framework_id=framework.id,
+        framework_id=draft.framework_id,
         scope=draft.scope,
-        role_id=role_id,
-        unit_id=unit_id,
-        issuer_id=issuer.id,
-        achievement_id=achievement_id,
+        role_id=draft.role_id,
+        unit_id=draft.unit_id,
+        issuer_id=draft.issuer_id,
+        achievement_id=draft.achievement_id,
         now=now,
         version=draft.version,
     )
@@ -191,7 +126,7 @@ def _import_path(
     for award_unit, award_achievement in awards.items():
         path.unit_awards.append(PathUnitAward(unit_id=award_unit, achievement_id=award_achievement))
     session.flush()
-    if raw.get("publish", True):
+    if publish_it:
         publish(session, path.id, now=now)
     return PathImport(path.code, path.version, path.id, created=True)
 
@@ -223,21 +158,6 @@ def _requirement_dict(requirement: Any) -> dict[str, Any]:
     }
 
 
-def _unit_id(session: Session, framework_id: int, code: str) -> int | None:
-    return session.scalar(
-        select(Unit.id).where(Unit.framework_id == framework_id, Unit.code == code)
-    )
-
-
-def _achievement_id(session: Session, issuer_id: int, name: str) -> int | None:
-    return session.scalar(
-        select(Achievement.id)
-        .where(Achievement.issuer_id == issuer_id, Achievement.name == name)
-        .order_by(Achievement.archived_at.is_not(None), Achievement.id)
-        .limit(1)
-    )
-
-
 def _ensure_achievement(
     session: Session, filename: str, raw: Mapping[str, Any], now: datetime
 ) -> None:
@@ -253,7 +173,7 @@ def _ensure_achievement(
                 )
             ],
         )
-    if _achievement_id(session, issuer.id, name) is not None:
+    if achievement_id(session, issuer.id, name) is not None:
         return
     session.add(
         Achievement(

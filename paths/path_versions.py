@@ -3,7 +3,8 @@
 A path is edited only as a draft. Publishing checks it against its framework version and freezes
 it; an edit after that is :func:`new_version`, a copy with the next number, so participants stay
 on the version they enrolled in. Publishing a version retires the earlier published one: it
-takes no new enrolments, but its participants carry on.
+takes no new enrolments, but its participants carry on. What publishing checks is
+:mod:`paths.path_check`.
 """
 
 from __future__ import annotations
@@ -15,25 +16,37 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from badges.errors import N_
-from paths.errors import FrameworkIssue
-from paths.models import (
-    Element,
-    PathUnitAward,
-    Requirement,
-    RoleUnit,
-    Unit,
-    ValidationPath,
-    WorkRole,
+from paths.models import PathUnitAward, Requirement, ValidationPath
+from paths.path_check import (
+    CERTIFICATION,
+    EVIDENCE_KINDS,
+    METHODS,
+    SCOPES,
+    STAGES,
+    check_path,
+    scope_element_ids,
 )
 from paths.path_errors import PathDraftExists, PathInvalid, PathNotEditable, PathNotFound
 
-STAGES = ("identification", "documentation", "assessment")
-#: The EU stage after these three; it has no requirements (it is the credential).
-CERTIFICATION = "certification"
-EVIDENCE_KINDS = ("file", "link", "text")
-METHODS = ("portfolio_review", "interview", "observation", "simulation", "test")
-SCOPES = ("role", "unit")
+# The vocabulary and the publishing checks moved to :mod:`paths.path_check`; their names stay
+# importable from here.
+__all__ = [
+    "CERTIFICATION",
+    "EVIDENCE_KINDS",
+    "METHODS",
+    "SCOPES",
+    "STAGES",
+    "add_requirement",
+    "check_path",
+    "create_draft",
+    "get_path",
+    "new_version",
+    "publish",
+    "remove_requirement",
+    "require_draft",
+    "retire",
+    "scope_element_ids",
+]
 
 
 def get_path(session: Session, path_id: int) -> ValidationPath:
@@ -216,121 +229,6 @@ def retire(session: Session, path_id: int, *, now: datetime) -> ValidationPath:
         path.retired_at = now
         session.flush()
     return path
-
-
-def scope_element_ids(session: Session, path: ValidationPath) -> list[int]:
-    """The elements the path must cover: all of its role's units, or its one unit."""
-    if path.scope == "unit":
-        unit_ids = select(Unit.id).where(Unit.id == path.unit_id)
-    else:
-        unit_ids = select(RoleUnit.unit_id).where(RoleUnit.role_id == path.role_id)
-    return list(
-        session.scalars(
-            select(Element.id)
-            .where(Element.unit_id.in_(unit_ids), Element.framework_id == path.framework_id)
-            .order_by(Element.unit_id, Element.position)
-        )
-    )
-
-
-def check_path(session: Session, path: ValidationPath) -> list[FrameworkIssue]:
-    """Every reason the path cannot be published; empty when it can."""
-    name = f"{path.code} v{path.version}"
-    issues: list[FrameworkIssue] = []
-
-    def issue(where: str, field: str, template: str, **params: str | int) -> None:
-        issues.append(FrameworkIssue(name, where, field, template, params))
-
-    if path.scope not in SCOPES:
-        issue("$", "scope", N_("must be role or unit"))
-    elif path.scope == "role":
-        role = session.get(WorkRole, path.role_id) if path.role_id is not None else None
-        if role is None or role.framework_id != path.framework_id:
-            issue("$", "role", N_("is not a role of the path's framework version"))
-    else:
-        unit = session.get(Unit, path.unit_id) if path.unit_id is not None else None
-        if unit is None or unit.framework_id != path.framework_id:
-            issue("$", "unit", N_("is not a unit of the path's framework version"))
-    if "en" not in path.title:
-        issue("$", "title", N_("needs an English title"))
-
-    in_scope = set(scope_element_ids(session, path))
-    elements = {
-        e.id: e
-        for e in session.scalars(
-            select(Element).where(Element.id.in_({r.element_id for r in path.requirements}))
-        )
-    }
-    assessed: set[int] = set()
-    for index, requirement in enumerate(path.requirements):
-        where = f"requirements[{index}]"
-        element = elements.get(requirement.element_id)
-        if element is None or element.framework_id != path.framework_id:
-            issue(where, "element", N_("is not an element of the path's framework version"))
-            continue
-        if element.id not in in_scope:
-            issue(
-                where,
-                "element",
-                N_("%(code)s is outside the path's role or unit"),
-                code=element.code,
-            )
-        issues.extend(_requirement_issues(name, where, requirement))
-        if requirement.stage == "assessment":
-            assessed.add(element.id)
-    for element_id in sorted(in_scope - assessed):
-        code = session.get(Element, element_id)
-        issue(
-            "requirements",
-            "assessment",
-            N_("element %(code)s has no assessment requirement"),
-            code=code.code if code else element_id,
-        )
-    scope_units = set(
-        session.scalars(select(Element.unit_id).where(Element.id.in_(in_scope))) if in_scope else []
-    )
-    for index, award in enumerate(path.unit_awards):
-        if award.unit_id not in scope_units:
-            issue(f"unit_awards[{index}]", "unit", N_("is outside the path's role or unit"))
-    return issues
-
-
-def _requirement_issues(name: str, where: str, requirement: Requirement) -> list[FrameworkIssue]:
-    issues: list[FrameworkIssue] = []
-
-    def issue(field: str, template: str) -> None:
-        issues.append(FrameworkIssue(name, where, field, template))
-
-    if requirement.stage not in STAGES:
-        issue("stage", N_("must be identification, documentation or assessment"))
-        return issues
-    if any(kind not in EVIDENCE_KINDS for kind in requirement.evidence_kinds):
-        issue("evidence_kinds", N_("may only be file, link and text"))
-    if requirement.min_items < 0 or requirement.min_items > 20:
-        issue("min_items", N_("must be between 0 and 20"))
-    if requirement.stage == "documentation":
-        if not requirement.evidence_kinds:
-            issue("evidence_kinds", N_("name at least one kind of evidence"))
-        if requirement.min_items < 1:
-            issue("min_items", N_("documentation needs at least one item"))
-    if requirement.min_items > 0 and not requirement.evidence_kinds:
-        issue("evidence_kinds", N_("name at least one kind of evidence"))
-    if requirement.approvals_needed not in (1, 2):
-        issue("approvals_needed", N_("must be 1 or 2"))
-    if requirement.stage == "assessment":
-        if requirement.method not in METHODS:
-            issue("method", N_("must be one of the assessment methods"))
-        if not _rubric_ok(requirement.rubric):
-            issue("rubric", N_("needs levels numbered 1, 2, 3... each with an English title"))
-    return issues
-
-
-def _rubric_ok(rubric: Sequence[Mapping[str, Any]]) -> bool:
-    levels = [level.get("level") for level in rubric]
-    titled = all(
-        isinstance(level.get("title"), dict) and level["title"].get("en") for level in rubric
-    )
-    return bool(rubric) and levels == list(range(1, len(rubric) + 1)) and titled
 
 
 def _refuse_second_draft(session: Session, code: str) -> None:

@@ -1,6 +1,7 @@
-"""Assessor review: approve or reject against the rubric, appeals (issue #6).
+"""Assessor review: approve or reject against the rubric (issue #6).
 
-The queue itself is in :mod:`paths.review_queue`.
+The queue is in :mod:`paths.review_queue`, appeals in :mod:`paths.appeals`, the limits on what
+a review says in :mod:`paths.review_checks` and the audit log in :mod:`paths.review_events`.
 
 Every decision locks the enrolment row, then the submission row (always in that order, so two
 reviews never deadlock): two assessors racing on one submission are serialised, so approvals are
@@ -21,7 +22,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from badges.errors import N_
+from paths.appeals import appeal
 from paths.assessors import check_may_judge, is_assigned
 from paths.certification import check_completion
 from paths.models import (
@@ -33,26 +34,21 @@ from paths.models import (
     Enrolment,
     Requirement,
     Review,
-    ReviewEvent,
     Submission,
     ValidationPath,
 )
-from paths.path_errors import EnrolmentClosed, EnrolmentNotFound
-from paths.path_versions import METHODS
+from paths.path_errors import EnrolmentClosed
+from paths.review_checks import DECISIONS, MAX_FEEDBACK, Verdict, checked_review
 from paths.review_errors import (
     AlreadyDecided,
     AlreadyReviewed,
-    AppealNotAllowed,
     ConflictOfInterest,
-    InvalidReview,
     OwnWork,
     SubmissionNotFound,
 )
+from paths.review_events import log_event, review_log, reviews_of
 from paths.review_notify import notify_decision
 from paths.review_queue import MAX_QUEUE_PAGE, QueueItem, review_queue
-
-DECISIONS = ("approve", "reject")
-MAX_FEEDBACK = 20_000
 
 
 def get_submission_for_review(
@@ -116,9 +112,47 @@ def review_submission(
     enrolment = session.get_one(
         Enrolment, enrolment_id, with_for_update=True, populate_existing=True
     )
-    # Under the enrolment's lock (taken above, so this statement's snapshot is current) no
-    # other review of this submission can slip in: lock its row, read its requirement, count
-    # the approvals so far and whether this assessor already reviewed it, in one round trip.
+    locked = _lock_submission(session, submission_id, assessor_id=assessor_id)
+    submission, requirement = locked.submission, locked.requirement
+    if enrolment.state != "active":
+        raise EnrolmentClosed
+    if submission.state not in PENDING_REVIEW:
+        raise AlreadyDecided
+    verdict = checked_review(requirement, decision, feedback, rubric_level, method)
+    if locked.reviewed_already:
+        raise AlreadyReviewed
+    review = _add_review(session, submission, assessor_id, verdict, now=now)
+    approvals = locked.approvals + (decision == "approve")
+    if decision == "reject":
+        _decide(session, submission, "rejected", now)
+    elif approvals >= requirement.approvals_needed:
+        _decide(session, submission, "approved", now)
+    try:
+        session.flush()
+    except IntegrityError as err:  # the unique key, behind the check above; caller rolls back
+        raise AlreadyReviewed from err
+    certifications = _follow_up(session, submission, enrolment, requirement, review,
+                                now=now, base_url=base_url)  # fmt: skip
+    return ReviewOutcome(review, submission.state, approvals, requirement.approvals_needed,
+                         certifications)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _Locked:
+    """The submission under review, locked, with what the decision needs to know about it."""
+
+    submission: Submission
+    requirement: Requirement
+    approvals: int
+    reviewed_already: bool
+
+
+def _lock_submission(session: Session, submission_id: int, *, assessor_id: int) -> _Locked:
+    """Lock the submission's row and read its requirement and reviews so far; one round trip.
+
+    Called under the enrolment's lock (so this statement's snapshot is current): no other
+    review of this submission can slip in between this read and the decision.
+    """
     of_submission = Review.submission_id == Submission.id
     approvals_so_far = select(func.count(Review.id)).where(
         of_submission, Review.decision == "approve"
@@ -138,13 +172,18 @@ def review_submission(
         .with_for_update(of=Submission)
         .execution_options(populate_existing=True)
     ).one()
-    if enrolment.state != "active":
-        raise EnrolmentClosed
-    if submission.state not in PENDING_REVIEW:
-        raise AlreadyDecided
-    feedback, method = _checked(requirement, decision, feedback, rubric_level, method)
-    if already:
-        raise AlreadyReviewed
+    return _Locked(submission, requirement, approvals, bool(already))
+
+
+def _add_review(
+    session: Session,
+    submission: Submission,
+    assessor_id: int,
+    verdict: Verdict,
+    *,
+    now: datetime,
+) -> Review:
+    """Add the review (naming the rejection it decides, during an appeal) and log it."""
     appeal = (
         session.scalar(select(Appeal).where(Appeal.submission_id == submission.id))
         if submission.state == "appealed"
@@ -153,36 +192,42 @@ def review_submission(
     review = Review(
         submission_id=submission.id,
         assessor_id=assessor_id,
-        decision=decision,
-        feedback=feedback,
-        rubric_level=rubric_level,
-        method=method,
+        decision=verdict.decision,
+        feedback=verdict.feedback,
+        rubric_level=verdict.rubric_level,
+        method=verdict.method,
         appeal_of_id=appeal.rejected_review_id if appeal else None,
         at=now,
     )
     session.add(review)
-    _log(session, submission, assessor_id, action=decision, detail=feedback, now=now)
-    approvals += decision == "approve"
-    if decision == "reject":
-        _decide(session, submission, "rejected", now)
-    elif approvals >= requirement.approvals_needed:
-        _decide(session, submission, "approved", now)
-    try:
-        session.flush()
-    except IntegrityError as err:  # the unique key, behind the check above; caller rolls back
-        raise AlreadyReviewed from err
+    log_event(
+        session, submission, assessor_id, action=verdict.decision, detail=verdict.feedback, now=now
+    )
+    return review
+
+
+def _follow_up(
+    session: Session,
+    submission: Submission,
+    enrolment: Enrolment,
+    requirement: Requirement,
+    review: Review,
+    *,
+    now: datetime,
+    base_url: str,
+) -> list[Certification]:
+    """Certify what an approval completes, then tell the participant of a decision."""
     certifications: list[Certification] = []
     if submission.state == "approved":
         # Before the mail (certification may use SAVEPOINTs, which must come before any
-        # deferral); the enrolment is locked above, so it needs none here.
+        # deferral); the enrolment is locked by the review, so it needs none here.
         certifications = check_completion(
             session, enrolment, now=now, base_url=base_url, locked=True
         )
     if submission.state in ("approved", "rejected"):
         notify_decision(session, submission, enrolment, requirement, review, now=now)
     session.flush()
-    return ReviewOutcome(review, submission.state, approvals, requirement.approvals_needed,
-                         certifications)  # fmt: skip
+    return certifications
 
 
 def _check_access(session: Session, submission_id: int, *, assessor_id: int) -> int:
@@ -217,144 +262,14 @@ def _check_access(session: Session, submission_id: int, *, assessor_id: int) -> 
     return row[0]
 
 
-def appeal(
-    session: Session, submission_id: int, *, participant_id: int, reason: str, now: datetime
-) -> Appeal:
-    """Appeal a rejected submission version; a different assessor then decides, once and for all.
-
-    Raises:
-        EnrolmentNotFound / EnrolmentClosed: not the participant's, or no longer active.
-        AppealNotAllowed: not rejected, or already appealed.
-        InvalidReview: no reason, or too long.
-    """
-    submission = session.get(Submission, submission_id)
-    enrolment = session.get(Enrolment, submission.enrolment_id) if submission else None
-    if submission is None or enrolment is None or enrolment.user_id != participant_id:
-        raise EnrolmentNotFound
-    enrolment = session.get_one(
-        Enrolment, enrolment.id, with_for_update=True, populate_existing=True
-    )
-    submission = session.get_one(
-        Submission, submission_id, with_for_update=True, populate_existing=True
-    )
-    if enrolment.state != "active":
-        raise EnrolmentClosed
-    reason = reason.strip()
-    if not reason or len(reason) > MAX_FEEDBACK:
-        raise InvalidReview(
-            N_("Say why you appeal, in at most %(max)s characters."),
-            params={"max": MAX_FEEDBACK},
-            field="reason",
-        )
-    already = session.scalar(select(Appeal.id).where(Appeal.submission_id == submission.id))
-    if submission.state != "rejected" or already is not None:
-        raise AppealNotAllowed
-    rejection = session.scalar(
-        select(Review.id)
-        .where(Review.submission_id == submission.id, Review.decision == "reject")
-        .order_by(Review.at.desc(), Review.id.desc())
-        .limit(1)
-    )
-    made = Appeal(
-        submission_id=submission.id, rejected_review_id=rejection, reason=reason, appealed_at=now
-    )
-    try:
-        with session.begin_nested():
-            session.add(made)
-    except IntegrityError as err:  # the same appeal sent twice at once
-        raise AppealNotAllowed from err
-    submission.state = "appealed"
-    submission.decided_at = None
-    _log(session, submission, participant_id, action="appeal", detail=reason, now=now)
-    session.flush()
-    return made
-
-
-def reviews_of(session: Session, submission_id: int) -> list[Review]:
-    """A submission's reviews, oldest first (for the participant's feedback and the assessor)."""
-    return list(
-        session.scalars(
-            select(Review)
-            .where(Review.submission_id == submission_id)
-            .order_by(Review.at, Review.id)
-        )
-    )
-
-
-def review_log(session: Session, submission_id: int) -> list[ReviewEvent]:
-    """The audit log of a submission, oldest first."""
-    return list(
-        session.scalars(
-            select(ReviewEvent)
-            .where(ReviewEvent.submission_id == submission_id)
-            .order_by(ReviewEvent.at, ReviewEvent.id)
-        )
-    )
-
-
-def _checked(
-    requirement: Requirement,
-    decision: str,
-    feedback: str,
-    rubric_level: int | None,
-    method: str | None,
-) -> tuple[str, str | None]:
-    """The cleaned feedback and the method, or InvalidReview naming the field."""
-    if decision not in DECISIONS:
-        raise InvalidReview(N_("Choose approve or reject."), field="decision")
-    feedback = (feedback or "").strip()
-    if decision == "reject" and not feedback:
-        raise InvalidReview(
-            N_("Tell the participant why: feedback is needed to reject."), field="feedback"
-        )
-    if len(feedback) > MAX_FEEDBACK:
-        raise InvalidReview(
-            N_("Feedback can be at most %(max)s characters."),
-            params={"max": MAX_FEEDBACK},
-            field="feedback",
-        )
-    levels = {int(level["level"]) for level in requirement.rubric}
-    if rubric_level is not None and rubric_level not in levels:
-        raise InvalidReview(N_("Choose one of the rubric's levels."), field="rubric_level")
-    if decision == "approve" and levels and rubric_level is None:
-        raise InvalidReview(N_("Choose the level reached on the rubric."), field="rubric_level")
-    allowed = (requirement.method,) if requirement.method else METHODS
-    method = method or requirement.method
-    if method is not None and method not in allowed:
-        raise InvalidReview(
-            N_("This assessment method is not allowed for this requirement."), field="method"
-        )
-    return feedback, method
-
-
 def _decide(session: Session, submission: Submission, state: str, now: datetime) -> None:
     submission.state = state
     submission.decided_at = now
-    _log(session, submission, None, action=state, detail="", now=now)
+    log_event(session, submission, None, action=state, detail="", now=now)
 
 
-def _log(
-    session: Session,
-    submission: Submission,
-    actor_id: int | None,
-    *,
-    action: str,
-    detail: str,
-    now: datetime,
-) -> None:
-    session.add(
-        ReviewEvent(
-            submission_id=submission.id,
-            submission_version=submission.version,
-            actor_id=actor_id,
-            action=action,
-            detail=detail,
-            at=now,
-        )
-    )
-
-
-# The queue moved to :mod:`paths.review_queue`; its names stay importable from here.
+# The queue, appeals, checks and the record moved to their own modules; their names stay
+# importable from here.
 __all__ = [
     "DECISIONS",
     "MAX_FEEDBACK",

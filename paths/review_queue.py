@@ -73,32 +73,12 @@ def review_queue(
     at the benchmark's scale), and ids the planner can weigh against its statistics.
     """
     limit = max(1, min(limit, MAX_QUEUE_PAGE))
-    assigned = select(ValidationPath.id).join(
-        AssessorAssignment,
-        and_(
-            AssessorAssignment.path_code == ValidationPath.code,
-            AssessorAssignment.user_id == assessor_id,
-        ),
-    )
-    if path_id is not None:
-        assigned = assigned.where(ValidationPath.id == path_id)
-    path_ids = list(session.scalars(assigned))
+    path_ids = _assigned_path_ids(session, assessor_id, path_id)
     if not path_ids:
         return []
-    query = _waiting_for(assessor_id, path_ids)
-    if older_than is not None:
-        query = query.where(Submission.submitted_at < older_than)
-    if after is not None:
-        at, last_id = after
-        query = query.where(
-            or_(
-                Submission.submitted_at > at,
-                and_(Submission.submitted_at == at, Submission.id > last_id),
-            )
-        )
+    query = _narrowed(_waiting_for(assessor_id, path_ids), older_than=older_than, after=after)
     if path_id is None and element_id is None:
-        rows = session.execute(query.order_by(*_QUEUE_ORDER).limit(limit)).all()
-        return [QueueItem(*row) for row in rows]
+        return _page(session, query, limit)
     # A filtered page names its requirements, so that PostgreSQL can read only their pending
     # rows (``ix_submissions_pending_requirement``) instead of walking the whole queue for a
     # rare competence or a quiet path (issue #6 benchmark: up to 260 ms).
@@ -110,23 +90,8 @@ def review_queue(
         return []
     if element_id is None or len(requirement_ids) > _MERGED_REQUIREMENTS:
         # A path's many requirements: the planner weighs them against walking the queue.
-        query = query.where(Submission.requirement_id.in_(requirement_ids))
-        rows = session.execute(query.order_by(*_QUEUE_ORDER).limit(limit)).all()
-        return [QueueItem(*row) for row in rows]
-    # A competence's few requirements: the first page of each, in queue order, then merged,
-    # so the cost is a few index range reads however the waiting rows are spread in time.
-    pages = [
-        query.where(Submission.requirement_id == requirement_id)
-        .order_by(*_QUEUE_ORDER)
-        .limit(limit)
-        .subquery()
-        for requirement_id in requirement_ids
-    ]
-    merged = union_all(*(select(*page.c).select_from(page) for page in pages)).subquery()
-    rows = session.execute(
-        select(*merged.c).order_by(merged.c.submitted_at, merged.c.submission_id).limit(limit)
-    ).all()
-    return [QueueItem(*row) for row in rows]
+        return _page(session, query.where(Submission.requirement_id.in_(requirement_ids)), limit)
+    return _merged_page(session, query, requirement_ids, limit)
 
 
 #: Queue order: oldest first; the id breaks ties, so the ``after`` cursor is exact.
@@ -135,9 +100,11 @@ _QUEUE_ORDER = (Submission.submitted_at, Submission.id)
 _MERGED_REQUIREMENTS = 8
 
 
-def _waiting_for(
-    assessor_id: int, path_ids: list[int]
-) -> Select[int, datetime, int, str, int, int, int, int, int, str]:
+#: The waiting submissions' rows, in :class:`QueueItem` order.
+_Waiting = Select[int, datetime, int, str, int, int, int, int, int, str]
+
+
+def _waiting_for(assessor_id: int, path_ids: list[int]) -> _Waiting:
     """What the assessor may decide on ``path_ids``, unordered, in :class:`QueueItem` order."""
     return (
         select(
@@ -172,3 +139,60 @@ def _waiting_for(
             ),
         )
     )
+
+
+def _assigned_path_ids(session: Session, assessor_id: int, path_id: int | None) -> list[int]:
+    """The ids of the path versions the assessor reviews (only ``path_id``, if given)."""
+    assigned = select(ValidationPath.id).join(
+        AssessorAssignment,
+        and_(
+            AssessorAssignment.path_code == ValidationPath.code,
+            AssessorAssignment.user_id == assessor_id,
+        ),
+    )
+    if path_id is not None:
+        assigned = assigned.where(ValidationPath.id == path_id)
+    return list(session.scalars(assigned))
+
+
+def _narrowed(
+    query: _Waiting, *, older_than: datetime | None, after: tuple[datetime, int] | None
+) -> _Waiting:
+    """Only what was submitted before ``older_than``, and after the ``after`` cursor."""
+    if older_than is not None:
+        query = query.where(Submission.submitted_at < older_than)
+    if after is not None:
+        at, last_id = after
+        query = query.where(
+            or_(
+                Submission.submitted_at > at,
+                and_(Submission.submitted_at == at, Submission.id > last_id),
+            )
+        )
+    return query
+
+
+def _page(session: Session, query: _Waiting, limit: int) -> list[QueueItem]:
+    rows = session.execute(query.order_by(*_QUEUE_ORDER).limit(limit)).all()
+    return [QueueItem(*row) for row in rows]
+
+
+def _merged_page(
+    session: Session, query: _Waiting, requirement_ids: list[int], limit: int
+) -> list[QueueItem]:
+    """A competence's few requirements: the first page of each, in queue order, then merged.
+
+    The cost is then a few index range reads however the waiting rows are spread in time.
+    """
+    pages = [
+        query.where(Submission.requirement_id == requirement_id)
+        .order_by(*_QUEUE_ORDER)
+        .limit(limit)
+        .subquery()
+        for requirement_id in requirement_ids
+    ]
+    merged = union_all(*(select(*page.c).select_from(page) for page in pages)).subquery()
+    rows = session.execute(
+        select(*merged.c).order_by(merged.c.submitted_at, merged.c.submission_id).limit(limit)
+    ).all()
+    return [QueueItem(*row) for row in rows]
