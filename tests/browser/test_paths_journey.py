@@ -258,7 +258,10 @@ def see_credential(page: Page, base: str) -> None:
     expect(card.get_by_text("Completed", exact=True)).to_be_visible()
     card.get_by_role("link", name=PATH_TITLE).click()
     expect(overall(page)).to_contain_text("6 of 6 done (100%)")
-    expect(page.get_by_text("Done: every requirement is approved. Your certifications show when each badge is issued.")).to_be_visible()
+    done = (
+        "Done: every requirement is approved. Your certifications show when each badge is issued."
+    )
+    expect(page.get_by_text(done)).to_be_visible()
     expect(page.get_by_role("link", name="Send a new version")).to_have_count(0)
 
     nav(page, "My certifications")
