@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from badges.accounts import Membership, Role
@@ -34,14 +34,19 @@ _NOT_FOUND = N_("There is no badge at this address, or its owner has not shared 
 
 def get_credential(session: Session, public_id: str) -> Credential:
     """The credential with this uuid; ``CredentialNotFound`` otherwise (also for non-uuids)."""
-    try:
-        normalised = str(uuid.UUID(public_id))
-    except ValueError:
-        raise CredentialNotFound(_NOT_FOUND) from None
-    credential = session.scalar(select(Credential).where(Credential.public_id == normalised))
+    credential = session.scalar(
+        select(Credential).where(Credential.public_id == _normalised(public_id))
+    )
     if credential is None:
         raise CredentialNotFound(_NOT_FOUND)
     return credential
+
+
+def _normalised(public_id: str) -> str:
+    try:
+        return str(uuid.UUID(public_id))
+    except ValueError:
+        raise CredentialNotFound(_NOT_FOUND) from None
 
 
 def credentials_for_user(session: Session, user_id: int) -> list[Credential]:
@@ -162,26 +167,74 @@ class CredentialView:
     show_name: bool
 
 
+#: What a view needs besides the credential row: one round trip, not one per table (issue #5).
+_VIEW_COLUMNS = (
+    Issuance.achievement_id,
+    Issuance.recipient_name,
+    Issuance.recipient_user_id,
+    Issuer.name.label("issuer_name"),
+    Issuer.url.label("issuer_url"),
+    Issuer.slug.label("issuer_slug"),
+)
+
+
 def credential_view(
     session: Session, credential: Credential, *, now: datetime, with_name: bool = False
 ) -> CredentialView:
     """Build the view from the signed document and the rows (``with_name``: for the recipient)."""
+    rows = session.execute(
+        select(*_VIEW_COLUMNS)
+        .select_from(Issuance)
+        .join(Issuer, Issuer.id == credential.issuer_id)
+        .where(Issuance.id == credential.issuance_id)
+    ).one()  # both rows exist (foreign keys), like ``get_one``
+    return _view(credential, rows, now=now, with_name=with_name)
+
+
+def visible_credential_view(
+    session: Session, public_id: str, user_id: int | None, *, now: datetime
+) -> tuple[Credential, CredentialView]:
+    """:func:`visible_credential` and its public view (no name unless allowed) in one select.
+
+    The public page (a QR target) is asked for far more than anything else (issue #5).
+    """
+    found = session.execute(
+        select(Credential, *_VIEW_COLUMNS)
+        .join(Issuance, Issuance.id == Credential.issuance_id)
+        .join(Issuer, Issuer.id == Credential.issuer_id)
+        .where(Credential.public_id == _normalised(public_id))
+    ).one_or_none()
+    if found is None:
+        raise CredentialNotFound(_NOT_FOUND)
+    credential: Credential = found.Credential
+    if not credential.shared and (
+        user_id is None
+        or (
+            found.recipient_user_id != user_id
+            and not is_issuer_admin(session, user_id, credential.issuer_id)
+        )
+    ):
+        raise CredentialNotFound(_NOT_FOUND)  # same rule as :func:`can_view`
+    return credential, _view(credential, found, now=now, with_name=False)
+
+
+def _view(
+    credential: Credential, rows: Row[*tuple[Any, ...]], *, now: datetime, with_name: bool
+) -> CredentialView:
     document: dict[str, Any] = json.loads(credential.document)
     subject = document.get("credentialSubject") or {}
     achievement = subject.get("achievement") or {}
-    issuance = session.get_one(Issuance, credential.issuance_id)
-    issuer = session.get_one(Issuer, credential.issuer_id)
     criteria = achievement.get("criteria") or {}
     return CredentialView(
         public_id=credential.public_id,
-        achievement_id=issuance.achievement_id,
+        achievement_id=rows.achievement_id,
         achievement_name=str(achievement.get("name") or document.get("name") or ""),
         description=str(achievement.get("description") or ""),
         criteria_narrative=str(criteria.get("narrative") or ""),
-        issuer_name=issuer.name,
-        issuer_url=issuer.url,
-        issuer_slug=issuer.slug,
-        recipient_name=issuance.recipient_name if credential.show_name or with_name else None,
+        issuer_name=rows.issuer_name,
+        issuer_url=rows.issuer_url,
+        issuer_slug=rows.issuer_slug,
+        recipient_name=rows.recipient_name if credential.show_name or with_name else None,
         issued=credential.valid_from,
         expires=credential.valid_until,
         revoked=credential.revoked_at is not None,

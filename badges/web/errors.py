@@ -2,17 +2,24 @@
 
 Domain errors carry a code, never a status; the status is decided here. Unexpected exceptions are
 logged with their traceback and shown to the user as a plain apology, never as a stack trace.
+
+An error page answering a GET starts no session for an anonymous visitor (issue #5: a mistyped
+or withdrawn QR link is as frequent as the credential page); its language switcher is the same
+GET with ``?lang=``, which every error answer honours.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
+from functools import wraps
 from http import HTTPStatus
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, Request, Response, jsonify, render_template, request
+from flask_babel import force_locale
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import (
     BadRequest,
@@ -30,6 +37,7 @@ from badges.errors import (
     PermissionDenied,
     Unauthenticated,
 )
+from badges.web.i18n import LANGUAGES
 from badges.web.translate import _
 
 log = logging.getLogger(__name__)
@@ -82,9 +90,29 @@ class BadgesRequest(Request):
 def register_error_handlers(app: Flask) -> None:
     """Install the handlers for domain errors, HTTP errors and anything unexpected."""
     app.request_class = BadgesRequest
-    app.register_error_handler(DomainError, _domain_error)
-    app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(Exception, _unexpected_error)
+    app.register_error_handler(DomainError, _in_page_language(_domain_error))
+    app.register_error_handler(HTTPException, _in_page_language(_http_error))
+    app.register_error_handler(Exception, _in_page_language(_unexpected_error))
+
+
+_E = TypeVar("_E", bound=BaseException)
+_R = TypeVar("_R")
+
+
+def _in_page_language(handler: Callable[[_E], _R]) -> Callable[[_E], _R]:
+    """Translate the whole answer (message and page) in the language picked with ``?lang=``."""
+
+    @wraps(handler)
+    def handle(error: _E) -> _R:
+        with _page_language():
+            return handler(error)
+
+    return handle
+
+
+def _page_language() -> AbstractContextManager[None]:
+    chosen = request.args.get("lang", "")
+    return force_locale(chosen) if chosen in LANGUAGES else nullcontext()
 
 
 def _domain_error(error: DomainError) -> tuple[Response | str, int]:

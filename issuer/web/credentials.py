@@ -12,27 +12,32 @@ and loads nothing, so even a hostile SVG opened directly cannot act as our origi
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
+from types import MappingProxyType
 from uuid import UUID
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale, format_date, get_locale
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from badges.context import current_clock, current_settings
+from badges.errors import N_
 from badges.web.auth import current_user
 from badges.web.database import db_session
 from badges.web.i18n import LANGUAGES
 from badges.web.translate import _
 from issuer.credentials import (
+    CredentialView,
     achievement_document,
     credential_view,
     is_issuer_admin,
     recipient_of,
     visible_credential,
+    visible_credential_view,
 )
 from issuer.identity import get_issuer
 from issuer.models import Achievement, Credential, Issuer, StatusList
@@ -61,6 +66,30 @@ SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 PRIVATE = "private, no-cache"
 PUBLIC_IMAGE = "public, max-age=300"
 JSON_TYPES = ("application/json", "application/ld+json")
+PAGE_LABELS_EXTENSION = "issuer.credential_page_labels"
+#: The credential page's fixed wording. Translated once per language and kept per app: a
+#: catalogue does not change while the app runs, and a dozen gettext calls cost about a tenth of
+#: the page's server time (issue #5).
+PAGE_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "private": N_("Only you can see this page until you turn on the public link."),
+        "awarded_to": N_("Awarded to"),
+        "issued_by": N_("Issued by"),
+        "issued_on": N_("Issued on"),
+        "valid_until": N_("Valid until"),
+        "checked": N_("Checked just now against the issuer's published keys and revocation list."),
+        "what_checked": N_("What was checked"),
+        "about": N_("About this achievement"),
+        "how_earned": N_("How it was earned"),
+        "more": N_("More about this achievement"),
+        "download": N_("Download"),
+        "png": N_("Badge image (PNG)"),
+        "svg": N_("Badge image (SVG)"),
+        "json": N_("Credential file (JSON)"),
+        "pdf": N_("Printable certificate (PDF)"),
+        "qr": N_("QR code linking to this page"),
+    }
+)
 
 
 def _credential(public_id: UUID) -> Credential:
@@ -82,20 +111,21 @@ def _viewer_is_insider(session: Session, credential: Credential) -> bool:
 @bp.get("/credentials/<uuid:public_id>")
 def page(public_id: UUID) -> ResponseReturnValue:
     """The public page: badge, achievement, criteria, issuer, dates and a live verdict."""
-    credential = _credential(public_id)
+    user = current_user()
+    credential, view = visible_credential_view(
+        db_session(), str(public_id), user.id if user else None, now=current_clock().now()
+    )
     with _page_language():
-        response = Response(_page_html(credential))
+        response = Response(_page_html(credential, view))
     response.headers["Cache-Control"] = PRIVATE
     return response
 
 
-def _page_html(credential: Credential) -> str:
-    session, now = db_session(), current_clock().now()
+def _page_html(credential: Credential, view: CredentialView) -> str:
     # The verifier's own services: the same resolution /verify uses (our published documents
     # through PlatformFetcher, anyone else's over https), and its caches: a recent report is
     # reused only while the status list and DID document it rests on are byte for byte the same.
     report, kept = verify_document(credential.document)
-    view = credential_view(session, credential, now=now)
     return render_template(
         "credentials/page.html",
         view=view,
@@ -106,7 +136,26 @@ def _page_html(credential: Credential) -> str:
         issued=local_date(view.issued),
         expires=local_date(view.expires),
         page_url=credential_url(current_settings().base_url, view.public_id),
+        labels=page_labels(),
     )
+
+
+def page_labels() -> Mapping[str, Markup]:
+    """:data:`PAGE_LABELS` in the page's language, translated on first use.
+
+    Markup, as the template's own ``_()`` would give: the wording is ours and its translators'.
+    """
+    kept: dict[str, Mapping[str, Markup]] = current_app.extensions.setdefault(
+        PAGE_LABELS_EXTENSION, {}
+    )
+    language = str(get_locale())
+    labels = kept.get(language)
+    if labels is None:
+        labels = MappingProxyType(
+            {key: Markup(_(message)) for key, message in PAGE_LABELS.items()}  # noqa: S704
+        )
+        kept[language] = labels  # one per language in LANGUAGES; a racing twin is identical
+    return labels
 
 
 def _page_language() -> AbstractContextManager[None]:

@@ -8,18 +8,27 @@ the URLs under ``BASE_URL`` that this app itself serves (``/status/<id>``,
 ``/issuers/<slug>/did.json``) with the same documents those routes return, read from the
 database, and hands every other URL to the safe fetcher unchanged. Nothing is trusted that a
 stranger could not fetch: the bytes are the published ones.
+
+Inside a request the request's own session answers (issue #5: the credential page fetches its
+status list on every visit, and a session of its own costs a connection checkout and a
+ROLLBACK). It only reads, with autoflush off, so it never writes what the view has pending;
+plain SELECTs under READ COMMITTED see the latest committed list, as a new session would.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from flask import has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.context import current_database
 from badges.errors import N_
+from badges.web.database import db_session
 from issuer import IssuerNotFound, KeyUnavailable, StatusList, did_document, get_issuer
 from verifier import Fetcher, FetchError
 
@@ -40,11 +49,23 @@ class PlatformFetcher:
         """The document at ``url``: ours from the database, anyone else's through the fallback."""
         if url.startswith(self._base_url + "/"):
             path = url[len(self._base_url) :].partition("#")[0]
-            with current_database().sessionmaker() as session:  # read only: nothing to commit
+            with _reading_session() as session:
                 body = _published(session, path)
             if body is not None:
                 return body
         return self._fallback.fetch(url, accept=accept)
+
+
+@contextmanager
+def _reading_session() -> Iterator[Session]:
+    """The request's session (no autoflush) inside a request; a short one of its own outside."""
+    if has_request_context():
+        session = db_session()
+        with session.no_autoflush:
+            yield session
+        return
+    with current_database().sessionmaker() as own:  # read only: nothing to commit
+        yield own
 
 
 def _published(session: Session, path: str) -> bytes | None:
