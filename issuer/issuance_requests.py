@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.orm import Session
 
 from badges.accounts import User, normalise_email
@@ -44,6 +44,13 @@ class IssuanceRequest:
     extras: Mapping[str, Any] | None = None
 
 
+# Two columns, not the row: the check needs no more, and this runs on every certification; built
+# once, as statement building costs as much CPU as the round trip (issue #6).
+_ACHIEVEMENT = select(Achievement.issuer_id, Achievement.archived_at).where(
+    Achievement.id == bindparam("achievement_id", type_=Integer)
+)
+
+
 def request_issuance(
     session: Session,
     *,
@@ -61,12 +68,7 @@ def request_issuance(
     The email is normalised (trimmed, lower-cased) so that the recipient's account finds it.
     ``extras`` (from a validation path, see :mod:`issuer.extras`) go into the credential.
     """
-    # Two columns, not the row: the check needs no more, and this runs on every certification.
-    found = session.execute(
-        select(Achievement.issuer_id, Achievement.archived_at).where(
-            Achievement.id == achievement_id
-        )
-    ).one_or_none()
+    found = session.execute(_ACHIEVEMENT, {"achievement_id": achievement_id}).one_or_none()
     _check_achievement(found, achievement_id, issuer_id)
     name, email = _recipient(recipient_name, recipient_email)
     if recipient_user_id is None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.orm import Session
 
 from badges.errors import N_
@@ -62,8 +62,8 @@ class _Element:
 class ExtrasSource:
     """What the credentials of the scopes certified together say, loaded once for all of them.
 
-    Two queries whatever the number of scopes (a unit and the path often complete together):
-    the elements' names and the requirements' rubrics, then the approving reviews.
+    One query whatever the number of scopes (a unit and the path often complete together):
+    the elements' names, the requirements' rubrics and the approving reviews.
     """
 
     framework: Framework
@@ -82,35 +82,43 @@ def load_source(
     ids = list(dict.fromkeys(r.id for r in requirements))
     elements: dict[int, _Element] = {}
     rubrics: dict[int, list[dict[str, Any]]] = {}
-    for requirement_id, rubric, element_id, code, title, esco in session.execute(
-        select(
-            Requirement.id,
-            Requirement.rubric,
-            Element.id,
-            Element.code,
-            Element.title,
-            Element.esco,
-        )
-        .join(Element, Element.id == Requirement.element_id)
-        .where(Requirement.id.in_(ids))
+    reviews: list[tuple[int, int | None, str | None, datetime]] = []
+    for requirement_id, rubric, element_id, code, title, esco, level, method, at in session.execute(
+        _SOURCE, {"ids": ids, "enrolment_id": enrolment.id}
     ):
-        rubrics[requirement_id] = rubric
-        elements[element_id] = _Element(code, pick_text(title, "en"), esco)
-    reviews = [
-        (requirement_id, level, method, at)
-        for requirement_id, level, method, at in session.execute(
-            select(Submission.requirement_id, Review.rubric_level, Review.method, Review.at)
-            .join(Review, Review.submission_id == Submission.id)
-            .where(
-                Submission.enrolment_id == enrolment.id,
-                Submission.state == "approved",
-                Submission.requirement_id.in_(ids),
-                Review.decision == "approve",
-            )
-            .order_by(Review.at, Review.id)
-        )
-    ]
+        if requirement_id not in rubrics:
+            rubrics[requirement_id] = rubric
+            elements[element_id] = _Element(code, pick_text(title, "en"), esco)
+        if at is not None:  # an approving review (requirements without one have a row too)
+            reviews.append((requirement_id, level, method, at))
     return ExtrasSource(framework, elements, rubrics, reviews)
+
+
+# Built once (statement building is a good part of a completion's CPU time, issue #6): each
+# requirement with its element and rubric, once per approving review of its approved submission
+# (or once, with no review), the reviews in the order they were made.
+_APPROVED = (Submission.requirement_id == Requirement.id) & (
+    (Submission.enrolment_id == bindparam("enrolment_id", type_=Integer))
+    & (Submission.state == "approved")
+)
+_SOURCE = (
+    select(
+        Requirement.id,
+        Requirement.rubric,
+        Element.id,
+        Element.code,
+        Element.title,
+        Element.esco,
+        Review.rubric_level,
+        Review.method,
+        Review.at,
+    )
+    .join(Element, Element.id == Requirement.element_id)
+    .outerjoin(Submission, _APPROVED)
+    .outerjoin(Review, (Review.submission_id == Submission.id) & (Review.decision == "approve"))
+    .where(Requirement.id.in_(bindparam("ids", expanding=True)))
+    .order_by(Review.at.asc().nulls_last(), Review.id)
+)
 
 
 def build_extras(

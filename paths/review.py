@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import Integer, Select, bindparam, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -137,6 +137,32 @@ def review_submission(
                          certifications)  # fmt: skip
 
 
+def _lock_statement() -> Select[Submission, Requirement, int, int]:
+    """Built once (statement building is a good part of a decision's CPU time, issue #6)."""
+    of_submission = Review.submission_id == Submission.id
+    approvals_so_far = select(func.count(Review.id)).where(
+        of_submission, Review.decision == "approve"
+    )
+    reviewed_already = select(func.count(Review.id)).where(
+        of_submission, Review.assessor_id == bindparam("assessor_id")
+    )
+    return (
+        select(
+            Submission,
+            Requirement,
+            approvals_so_far.scalar_subquery(),
+            reviewed_already.scalar_subquery(),
+        )
+        .join(Requirement, Requirement.id == Submission.requirement_id)
+        .where(Submission.id == bindparam("submission_id"))
+        .with_for_update(of=Submission)
+        .execution_options(populate_existing=True)
+    )
+
+
+_LOCK = _lock_statement()
+
+
 @dataclass(frozen=True, slots=True)
 class _Locked:
     """The submission under review, locked, with what the decision needs to know about it."""
@@ -153,24 +179,8 @@ def _lock_submission(session: Session, submission_id: int, *, assessor_id: int) 
     Called under the enrolment's lock (so this statement's snapshot is current): no other
     review of this submission can slip in between this read and the decision.
     """
-    of_submission = Review.submission_id == Submission.id
-    approvals_so_far = select(func.count(Review.id)).where(
-        of_submission, Review.decision == "approve"
-    )
-    reviewed_already = select(func.count(Review.id)).where(
-        of_submission, Review.assessor_id == assessor_id
-    )
     submission, requirement, approvals, already = session.execute(
-        select(
-            Submission,
-            Requirement,
-            approvals_so_far.scalar_subquery(),
-            reviewed_already.scalar_subquery(),
-        )
-        .join(Requirement, Requirement.id == Submission.requirement_id)
-        .where(Submission.id == submission_id)
-        .with_for_update(of=Submission)
-        .execution_options(populate_existing=True)
+        _LOCK, {"submission_id": submission_id, "assessor_id": assessor_id}
     ).one()
     return _Locked(submission, requirement, approvals, bool(already))
 
@@ -239,19 +249,8 @@ def _check_access(session: Session, submission_id: int, *, assessor_id: int) -> 
     Raises:
         SubmissionNotFound, OwnWork, ConflictOfInterest: as :func:`get_submission_for_review`.
     """
-    assigned = exists().where(
-        AssessorAssignment.path_code == ValidationPath.code,
-        AssessorAssignment.user_id == assessor_id,
-    )
-    conflict = exists().where(
-        ConflictDeclaration.assessor_id == assessor_id,
-        ConflictDeclaration.participant_id == Enrolment.user_id,
-    )
     row = session.execute(
-        select(Submission.enrolment_id, Enrolment.user_id, assigned, conflict)
-        .join(Enrolment, Enrolment.id == Submission.enrolment_id)
-        .join(ValidationPath, ValidationPath.id == Enrolment.path_id)
-        .where(Submission.id == submission_id)
+        _ACCESS, {"submission_id": submission_id, "assessor_id": assessor_id}
     ).one_or_none()
     if row is None or not row[2]:
         raise SubmissionNotFound
@@ -260,6 +259,28 @@ def _check_access(session: Session, submission_id: int, *, assessor_id: int) -> 
     if row[3]:
         raise ConflictOfInterest
     return row[0]
+
+
+def _access_statement() -> Select[int, int, bool, bool]:
+    """Built once, like :data:`_LOCK`."""
+    assessor_id = bindparam("assessor_id", type_=Integer)
+    assigned = exists().where(
+        AssessorAssignment.path_code == ValidationPath.code,
+        AssessorAssignment.user_id == assessor_id,
+    )
+    conflict = exists().where(
+        ConflictDeclaration.assessor_id == assessor_id,
+        ConflictDeclaration.participant_id == Enrolment.user_id,
+    )
+    return (
+        select(Submission.enrolment_id, Enrolment.user_id, assigned, conflict)
+        .join(Enrolment, Enrolment.id == Submission.enrolment_id)
+        .join(ValidationPath, ValidationPath.id == Enrolment.path_id)
+        .where(Submission.id == bindparam("submission_id"))
+    )
+
+
+_ACCESS = _access_statement()
 
 
 def _decide(session: Session, submission: Submission, state: str, now: datetime) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from badges.accounts import User
@@ -36,6 +36,16 @@ BODIES = {
 }
 
 
+# Built once (issue #6): the participant's name, address and language, the titles.
+_WHAT_THE_MAIL_SAYS = select(
+    User.name,
+    User.email,
+    User.locale,
+    select(Element.title).where(Element.id == bindparam("element_id")).scalar_subquery(),
+    select(ValidationPath.title).where(ValidationPath.id == bindparam("path_id")).scalar_subquery(),
+).where(User.id == bindparam("user_id"))
+
+
 def notify_decision(
     session: Session,
     submission: Submission,
@@ -50,16 +60,13 @@ def notify_decision(
     One query reads just what the mail says (the participant's name, address and language, the
     element's and path's titles): not the user's roles and memberships, not whole rows.
     """
-    element_query = select(Element.title).where(Element.id == requirement.element_id)
-    path_query = select(ValidationPath.title).where(ValidationPath.id == enrolment.path_id)
     name, email, locale, element_title, path_title = session.execute(
-        select(
-            User.name,
-            User.email,
-            User.locale,
-            element_query.scalar_subquery(),
-            path_query.scalar_subquery(),
-        ).where(User.id == enrolment.user_id)
+        _WHAT_THE_MAIL_SAYS,
+        {
+            "user_id": enrolment.user_id,
+            "element_id": requirement.element_id,
+            "path_id": enrolment.path_id,
+        },
     ).one()
     locale = locale or "en"
     params = {
