@@ -8,45 +8,31 @@ benchmark's million submissions), so :func:`paths.cohort.recent_cohort_overview`
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from badges.accounts import User
-from badges.accounts.service import create_organisation, register
+from badges.accounts.service import register
 from badges.db import Database
-from issuer import create_issuer
 from paths import (
     Enrolment,
     Submission,
     ValidationPath,
     enrol,
-    import_framework,
-    import_paths,
-    load_framework_json,
-    load_paths_json,
 )
 from paths.cohort import SNAPSHOT_MAX_AGE, CohortOverview, cohort_overview, recent_cohort_overview
 from paths.models import CohortSnapshot
 from paths.path_errors import PathNotFound
 from tests.environment import NOW
-
-ROOT = Path(__file__).resolve().parents[2]
-FRAMEWORK = ROOT / "paths" / "data" / "smart_city_framework.json"
-DEMO_PATHS = ROOT / "paths" / "data" / "demo_paths.json"
+from tests.paths_demo import load_demo_paths
 
 
 @pytest.fixture
 def scpd(session: Session) -> ValidationPath:
     """The demo paths, and two participants on ``scpd``: one approved on U1.E1's documentation."""
-    import_framework(session, load_framework_json(FRAMEWORK.read_bytes(), "f"), now=NOW)
-    for slug in ("sofia-smart-city-academy", "cluj-urban-innovation-lab"):
-        organisation = create_organisation(session, slug=slug, name=slug, now=NOW)
-        create_issuer(session, organisation.id, name=slug, base_url="http://x.example", now=NOW)
-    import_paths(session, load_paths_json(DEMO_PATHS.read_bytes(), "demo_paths.json"), now=NOW)
-    path = session.scalars(select(ValidationPath).where(ValidationPath.code == "scpd")).one()
+    path = load_demo_paths(session)["scpd"]
     for name in ("ana", "boris"):
         user = register(session, email=f"{name}@example.org", name=name,
                         password="a long passphrase 1", now=NOW)  # fmt: skip

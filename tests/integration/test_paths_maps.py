@@ -6,7 +6,6 @@ and the cohort overview's counts and shares (platform admins and the path's issu
 
 from __future__ import annotations
 
-from pathlib import Path
 from xml.etree.ElementTree import Element as XmlElement
 
 import pytest
@@ -17,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.accounts import Role, User
-from badges.accounts.service import add_membership, create_organisation, grant_role
-from issuer import Issuer, create_issuer
+from badges.accounts.service import add_membership, grant_role
+from issuer import Issuer
 from paths import (
     Enrolment,
     Framework,
@@ -26,19 +25,13 @@ from paths import (
     Submission,
     ValidationPath,
     enrol,
-    import_framework,
-    import_paths,
-    load_framework_json,
-    load_paths_json,
 )
 from paths.cohort import cohort_overview
 from paths.competence_map import ElementStatus, framework_map, participant_map
 from tests.environment import NOW
 from tests.forms import register_user
+from tests.paths_demo import load_demo_paths
 
-ROOT = Path(__file__).resolve().parents[2]
-FRAMEWORK = ROOT / "paths" / "data" / "smart_city_framework.json"
-DEMO_PATHS = ROOT / "paths" / "data" / "demo_paths.json"
 SVG_NS = "{http://www.w3.org/2000/svg}"
 CSP = "default-src 'none'; style-src 'unsafe-inline'"
 
@@ -46,19 +39,9 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'"
 @pytest.fixture
 def demo(session: Session) -> dict[str, ValidationPath]:
     """The demo framework, both demo issuers and the three published demo paths."""
-    spec = load_framework_json(FRAMEWORK.read_bytes(), FRAMEWORK.name)
-    import_framework(session, spec, now=NOW)
-    for slug, name in (
-        ("sofia-smart-city-academy", "Sofia Smart City Academy"),
-        ("cluj-urban-innovation-lab", "Cluj Urban Innovation Lab"),
-    ):
-        organisation = create_organisation(session, slug=slug, name=name, now=NOW)
-        create_issuer(
-            session, organisation.id, name=name, base_url="http://127.0.0.1:5000", now=NOW
-        )
-    import_paths(session, load_paths_json(DEMO_PATHS.read_bytes(), "demo_paths.json"), now=NOW)
+    paths = load_demo_paths(session)
     session.commit()
-    return {p.code: p for p in session.scalars(select(ValidationPath))}
+    return paths
 
 
 def signed_in(app: Flask, session: Session, email: str) -> tuple[FlaskClient, int]:

@@ -18,26 +18,18 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from badges.accounts.service import create_organisation
 from badges.config import Settings
-from issuer import create_issuer
 from paths import (
     Artefact,
     Enrolment,
     Review,
     Submission,
     ValidationPath,
-    import_framework,
-    import_paths,
-    load_framework_json,
-    load_paths_json,
 )
 from tests.environment import NOW, make_settings
 from tests.forms import csrf_token, register_user
+from tests.paths_demo import load_demo_paths
 
-ROOT = Path(__file__).resolve().parents[2]
-FRAMEWORK = ROOT / "paths" / "data" / "smart_city_framework.json"
-DEMO_PATHS = ROOT / "paths" / "data" / "demo_paths.json"
 PDF = b"%PDF-1.7\nMy project plan\n%%EOF\n"
 HTML_AS_PDF = b"<!doctype html><html><script>alert(1)</script></html>"
 MB = 1024 * 1024
@@ -52,19 +44,9 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 @pytest.fixture
 def demo(session: Session) -> dict[str, ValidationPath]:
     """The demo framework, both demo issuers and the three published demo paths."""
-    spec = load_framework_json(FRAMEWORK.read_bytes(), FRAMEWORK.name)
-    import_framework(session, spec, now=NOW)
-    for slug, name in (
-        ("sofia-smart-city-academy", "Sofia Smart City Academy"),
-        ("cluj-urban-innovation-lab", "Cluj Urban Innovation Lab"),
-    ):
-        organisation = create_organisation(session, slug=slug, name=name, now=NOW)
-        create_issuer(
-            session, organisation.id, name=name, base_url="http://127.0.0.1:5000", now=NOW
-        )
-    import_paths(session, load_paths_json(DEMO_PATHS.read_bytes(), "demo_paths.json"), now=NOW)
+    paths = load_demo_paths(session)
     session.commit()
-    return {p.code: p for p in session.scalars(select(ValidationPath))}
+    return paths
 
 
 @pytest.fixture

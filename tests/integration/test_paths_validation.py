@@ -10,8 +10,7 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from badges.accounts.service import create_organisation, register
-from issuer import create_issuer
+from badges.accounts.service import register
 from paths import (
     AlreadyEnrolled,
     DuplicateSubmission,
@@ -49,9 +48,9 @@ from paths import (
 )
 from paths.models import PublishedPathChanged
 from tests.environment import NOW
+from tests.paths_demo import load_demo_paths
 
 ROOT = Path(__file__).resolve().parents[2]
-FRAMEWORK = ROOT / "paths" / "data" / "smart_city_framework.json"
 DEMO_PATHS = ROOT / "paths" / "data" / "demo_paths.json"
 PDF = b"%PDF-1.7\nA project plan\n"
 FILE_AND_LINK = (EvidenceItem.of_file(PDF, "a.pdf"), EvidenceItem.of_link("https://a.example"))
@@ -60,19 +59,9 @@ FILE_AND_LINK = (EvidenceItem.of_file(PDF, "a.pdf"), EvidenceItem.of_link("https
 @pytest.fixture
 def demo(session: Session) -> dict[str, ValidationPath]:
     """The demo framework, both demo issuers and the three demo paths, committed."""
-    spec = load_framework_json(FRAMEWORK.read_bytes(), FRAMEWORK.name)
-    import_framework(session, spec, now=NOW)
-    for slug, name in (
-        ("sofia-smart-city-academy", "Sofia Smart City Academy"),
-        ("cluj-urban-innovation-lab", "Cluj Urban Innovation Lab"),
-    ):
-        organisation = create_organisation(session, slug=slug, name=name, now=NOW)
-        create_issuer(
-            session, organisation.id, name=name, base_url="http://127.0.0.1:5000", now=NOW
-        )
-    import_paths(session, load_paths_json(DEMO_PATHS.read_bytes(), "demo_paths.json"), now=NOW)
+    paths = load_demo_paths(session)
     session.commit()
-    return {p.code: p for p in session.scalars(select(ValidationPath))}
+    return paths
 
 
 @pytest.fixture
