@@ -18,6 +18,7 @@ from flask import Blueprint, Flask, abort, flash, redirect, render_template, req
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 import paths
 from badges.accounts import Role, User
@@ -140,14 +141,20 @@ def page(path_id: int) -> ResponseReturnValue:
     return render_editor(editable_path(db_session(), signed_in(), path_id))
 
 
-@bp.post("/paths/admin/paths/<int:path_id>/publish")
-@role_required(*EDITORS)
-def publish(path_id: int) -> ResponseReturnValue:
-    """Check and freeze a draft; the code's earlier published version retires."""
+def _posted_path(path_id: int) -> tuple[Session, ValidationPath]:
+    """The request's session and the path an action button was posted for (404 if not editable)."""
     session = db_session()
     path = editable_path(session, signed_in(), path_id)
     if not ActionForm().validate_on_submit():  # CSRFProtect has refused a bad token already
         abort(400)
+    return session, path
+
+
+@bp.post("/paths/admin/paths/<int:path_id>/publish")
+@role_required(*EDITORS)
+def publish(path_id: int) -> ResponseReturnValue:
+    """Check and freeze a draft; the code's earlier published version retires."""
+    session, path = _posted_path(path_id)
     try:
         paths.publish(session, path.id, now=current_clock().now())
     except paths.PathInvalid as err:
@@ -166,10 +173,7 @@ def publish(path_id: int) -> ResponseReturnValue:
 @role_required(*EDITORS)
 def new_version(path_id: int) -> ResponseReturnValue:
     """A draft copy of a published or retired version, with the next number."""
-    session = db_session()
-    path = editable_path(session, signed_in(), path_id)
-    if not ActionForm().validate_on_submit():  # CSRFProtect has refused a bad token already
-        abort(400)
+    session, path = _posted_path(path_id)
     try:
         draft = paths.new_version(session, path.id, now=current_clock().now())
         session.commit()
@@ -187,10 +191,7 @@ def new_version(path_id: int) -> ResponseReturnValue:
 @role_required(*EDITORS)
 def retire(path_id: int) -> ResponseReturnValue:
     """Close a published version to new enrolments; enrolled participants carry on."""
-    session = db_session()
-    path = editable_path(session, signed_in(), path_id)
-    if not ActionForm().validate_on_submit():  # CSRFProtect has refused a bad token already
-        abort(400)
+    session, path = _posted_path(path_id)
     if path.state != "published":
         return render_editor(path, status=409, error=_("Only a published version can be retired."))
     paths.retire(session, path.id, now=current_clock().now())
