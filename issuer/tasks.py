@@ -54,17 +54,19 @@ def _status_cache() -> StatusListCache:
     return cache
 
 
-# A deadlock or dropped connection rolls the whole batch back; running it again is safe.
-# Retries wait 1, 2, 4, 8 and 16 s: without jitter, because Celery's full jitter draws each wait
-# from 0..n and can spend all five retries in under a second, so even a short database outage
-# could leave the issuances pending (the recovery task picks those up, but only minutes later).
-@shared_task(
-    name=ISSUE_CREDENTIALS_TASK,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    retry_jitter=False,
-    max_retries=5,
-)
+#: A deadlock or dropped connection rolls the whole batch back; running it again is safe.
+#: Retries wait 1, 2, 4, 8 and 16 s: without jitter, because Celery's full jitter draws each wait
+#: from 0..n and can spend all five retries in under a second, so even a short database outage
+#: could leave the issuances pending (the recovery task picks those up, but only minutes later).
+DATABASE_RETRIES: dict[str, Any] = {
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+    "retry_jitter": False,
+    "max_retries": 5,
+}
+
+
+@shared_task(name=ISSUE_CREDENTIALS_TASK, **DATABASE_RETRIES)
 def issue_credentials(*issuance_ids: int) -> int:
     """Issue the pending ones among a batch of issuances; returns how many were issued now."""
     settings = current_settings()
@@ -81,13 +83,7 @@ def issue_credentials(*issuance_ids: int) -> int:
         return sum(1 for issuance in done if issuance.state == ISSUED)
 
 
-@shared_task(
-    name=ISSUE_CREDENTIAL_TASK,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    retry_jitter=False,  # see issue_credentials
-    max_retries=5,
-)
+@shared_task(name=ISSUE_CREDENTIAL_TASK, **DATABASE_RETRIES)
 def issue_credential(issuance_id: int) -> str:
     """Issue the credential of one pending issuance; a repeated delivery changes nothing."""
     settings = current_settings()
